@@ -1,0 +1,67 @@
+# envmigrate.aws — the commands of the README. `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+BIN    := $(CURDIR)/$(VENV)/bin
+PYTHON ?= python3
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+SUFFIX ?= demo
+COLLECTION_LINK := .collections/ansible_collections/envmigrate/aws
+
+.PHONY: help setup demo test lint unit integration sanity build emulator-start emulator-stop clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+setup: $(VENV)/.installed $(COLLECTION_LINK) ## create .venv from requirements.txt (idempotent)
+
+$(VENV)/.installed: requirements.txt
+	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+# Lets ansible resolve envmigrate.aws.* from this checkout (collections_path in ansible.cfg).
+$(COLLECTION_LINK):
+	@mkdir -p $(dir $@)
+	@ln -sfn ../../.. $@
+
+demo: setup ## start the emulator and deploy the stack with env_suffix=$(SUFFIX)
+	scripts/emulator-ctl start
+	ansible-playbook site.yml -e env_suffix=$(SUFFIX)
+	@echo
+	@echo "The emulator keeps running (log .emulator/emulator.log, journal .emulator/journal.jsonl)."
+	@echo "Tear down: .venv/bin/ansible-playbook teardown.yml -e env_suffix=$(SUFFIX)"
+	@echo "Stop it:   make emulator-stop"
+
+emulator-start: setup ## start the emulator in the background (pid and log in .emulator/)
+	scripts/emulator-ctl start
+
+emulator-stop: ## stop the background emulator
+	scripts/emulator-ctl stop
+
+lint: setup ## ruff, yamllint, ansible-lint (production profile)
+	ruff check .
+	ruff format --check .
+	yamllint --strict .
+	ansible-lint --offline --profile production
+
+sanity: setup ## ansible-test sanity, offline
+	scripts/ansible-test-sanity
+
+unit: setup ## unit tests (modules, module_utils, filters, emulator)
+	pytest tests/unit
+
+integration: setup ## playbooks against the emulator
+	pytest tests/integration
+
+build: setup ## the collection tarball in .cache/build/
+	@rm -rf .cache/build && mkdir -p .cache/build
+	ansible-galaxy collection build --output-path .cache/build --force
+
+test: lint sanity unit integration build ## everything CI runs
+
+clean: ## remove caches and build output (keeps .venv)
+	rm -rf .cache .pytest_cache .ruff_cache tests/output outputs

@@ -1,0 +1,57 @@
+"""Assemble the emulator: moto's server with our layers in front of it.
+
+A request passes, outermost first:
+
+1. ``IdentifyAndJournal`` names it (service, operation) and journals the answer;
+2. the optional layers (fault injection, latency, the fixes of moto's gaps),
+   each a WSGI middleware that either answers itself or passes the request on;
+3. moto's ``DomainDispatcherApplication``, which holds the account state.
+
+Adding behaviour means adding one middleware to ``build_app``; nothing else
+in the chain needs to know.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Callable
+
+from .journal import IdentifyAndJournal, Journal
+
+DEFAULT_PORT = 4566
+
+
+@dataclass
+class Options:
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    journal: str | None = None
+
+
+def configure_moto() -> None:
+    """Environment moto reads at import time; must run before moto is imported."""
+    # Attaching AWS-managed policies (AmazonECSTaskExecutionRolePolicy, ...)
+    # fails with NoSuchEntity unless moto loads them.
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+
+
+def build_app(options: Options, journal: Journal) -> Callable:
+    configure_moto()
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    app: Callable = DomainDispatcherApplication(create_backend_app)
+    return IdentifyAndJournal(app, journal)
+
+
+def make_server(options: Options, journal: Journal):
+    """A bound (listening) threaded werkzeug server; call ``serve_forever``."""
+    configure_moto()
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+    from werkzeug.serving import make_server as werkzeug_make_server
+
+    os.environ.setdefault("MOTO_PORT", str(options.port))
+    app = build_app(options, journal)
+    return werkzeug_make_server(
+        options.host, options.port, app, threaded=True, request_handler=MotoRequestHandler
+    )
