@@ -3,11 +3,12 @@
 A request passes, outermost first:
 
 1. ``IdentifyAndJournal`` names it (service, operation) and journals the answer;
-2. the optional layers (fault injection, latency, the fixes of moto's gaps),
-   each a WSGI middleware that either answers itself or passes the request on;
-3. moto's ``DomainDispatcherApplication``, which holds the account state.
+2. the middleware layers of ``middleware_layers`` (fault injection, ...), each a
+   WSGI middleware that either answers itself or passes the request on;
+3. moto's ``DomainDispatcherApplication``, which holds the account state, with
+   the fixes of ``emulator/fixes/`` applied to moto's models and responses.
 
-Adding behaviour means adding one middleware to ``build_app``; nothing else
+Adding behaviour means adding one fix module or one middleware; nothing else
 in the chain needs to know.
 """
 
@@ -27,6 +28,8 @@ class Options:
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
     journal: str | None = None
+    # Plain moto, without the fixes: for tests that show a fix is still needed.
+    fixes: bool = True
 
 
 def configure_moto() -> None:
@@ -36,11 +39,30 @@ def configure_moto() -> None:
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
 
+def apply_fixes(options: Options) -> None:
+    """Patch moto where it differs from AWS (one module per fix in emulator/fixes/)."""
+    if not options.fixes:
+        return
+    try:
+        from . import fixes
+    except ImportError:  # no fixes package yet
+        return
+    fixes.apply_all(options)
+
+
+def middleware_layers(options: Options) -> list[Callable]:
+    """WSGI middlewares between the journal and moto, innermost first."""
+    return []
+
+
 def build_app(options: Options, journal: Journal) -> Callable:
     configure_moto()
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+    apply_fixes(options)
     app: Callable = DomainDispatcherApplication(create_backend_app)
+    for layer in middleware_layers(options):
+        app = layer(app)
     return IdentifyAndJournal(app, journal)
 
 

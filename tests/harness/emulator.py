@@ -1,0 +1,115 @@
+"""Start the emulator as a real process (as users do) and talk to it from tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import boto3
+from botocore.config import Config
+
+ROOT = Path(__file__).resolve().parents[2]
+READY = re.compile(r"ready on (http://\S+)")
+
+# Credentials and region every test client uses; the emulator accepts anything.
+DUMMY_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_REGION": "us-east-1",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+class Emulator:
+    """One running ``python -m emulator`` process with its own journal file."""
+
+    def __init__(self, *args: str, port: int = 0, startup_timeout: float = 60):
+        self._tmp = tempfile.TemporaryDirectory(prefix="emulator-")
+        self.journal_path = Path(self._tmp.name) / "journal.jsonl"
+        self.log_path = Path(self._tmp.name) / "emulator.log"
+        self.args = ["--port", str(port), "--journal", str(self.journal_path), *args]
+        self._log = open(self.log_path, "w+", encoding="utf-8")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "emulator", *self.args],
+            cwd=ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **DUMMY_ENVIRONMENT},
+        )
+        self.endpoint = self._wait_ready(startup_timeout)
+        self._mark = 0
+
+    def _wait_ready(self, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            match = READY.search(self.log_path.read_text(encoding="utf-8"))
+            if match:
+                return match.group(1)
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("emulator did not start:\n" + self.log_path.read_text(encoding="utf-8"))
+
+    # -- state -------------------------------------------------------------
+    def reset(self) -> None:
+        """Empty the account (moto's reset) and start a new journal window."""
+        request = urllib.request.Request(self.endpoint + "/moto-api/reset", method="POST", data=b"")
+        urllib.request.urlopen(request, timeout=30).read()
+        self.mark()
+
+    def mark(self) -> None:
+        """Journal entries before this call are no longer returned by ``journal()``."""
+        self._mark = len(self._all_entries())
+
+    def _all_entries(self) -> list[dict]:
+        if not self.journal_path.exists():
+            return []
+        with open(self.journal_path, encoding="utf-8") as handle:
+            return [json.loads(line) for line in handle if line.strip()]
+
+    def journal(self, include_emulator_api: bool = False) -> list[dict]:
+        entries = self._all_entries()[self._mark :]
+        return [e for e in entries if include_emulator_api or e["service"] != "moto-api"]
+
+    def mutating_requests(self) -> list[dict]:
+        return [e for e in self.journal() if e["mutating"]]
+
+    # -- clients -----------------------------------------------------------
+    def client(self, service: str, **config):
+        """A boto3 client for the emulator; ``config`` goes to botocore's Config."""
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            config=Config(**config) if config else None,
+        )
+
+    # -- life cycle --------------------------------------------------------
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 15) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+        return self.process.returncode
+
+    def output(self) -> str:
+        return self.log_path.read_text(encoding="utf-8")
+
+    def cleanup(self) -> None:
+        self.stop()
+        self._tmp.cleanup()

@@ -1,0 +1,105 @@
+"""Run a playbook of the collection the way a user does, and read what happened."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .emulator import ROOT, Emulator
+
+ANSIBLE_PLAYBOOK = str(Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin" / "ansible-playbook")
+
+
+@dataclass
+class PlaybookResult:
+    rc: int
+    stats: dict  # per host: ok, changed, failures, skipped, ...
+    failed_task: str | None  # name of the first failed task
+    failed_message: str | None
+    journal: list[dict] = field(default_factory=list)  # requests the run made
+    output: dict = field(default_factory=dict)  # the json callback's document
+    stderr: str = ""
+
+    @property
+    def changed(self) -> int:
+        return sum(host.get("changed", 0) for host in self.stats.values())
+
+    @property
+    def mutating_requests(self) -> list[dict]:
+        return [e for e in self.journal if e["mutating"]]
+
+    def task_results(self, name: str) -> list[dict]:
+        """Every host result of the tasks called ``name``."""
+        found = []
+        for play in self.output.get("plays", []):
+            for task in play.get("tasks", []):
+                if task["task"]["name"] == name:
+                    found.extend(task["hosts"].values())
+        return found
+
+
+def run_playbook(
+    emulator: Emulator,
+    playbook: str,
+    *,
+    extra_vars: dict | None = None,
+    check: bool = False,
+    diff: bool = False,
+    args: tuple = (),
+    env: dict | None = None,
+    timeout: float = 900,
+) -> PlaybookResult:
+    """Run ``playbook`` (relative to the checkout) against ``emulator``; journal only this run."""
+    emulator.mark()
+    command = [ANSIBLE_PLAYBOOK, playbook]
+    for key, value in (extra_vars or {}).items():
+        command += ["-e", json.dumps({key: value})]
+    if check:
+        command.append("--check")
+    if diff:
+        command.append("--diff")
+    command += list(args)
+    environment = {
+        **os.environ,
+        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+        "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
+        "ANSIBLE_NOCOLOR": "1",
+        "AWS_ENDPOINT_URL": emulator.endpoint,
+        **(env or {}),
+    }
+    completed = subprocess.run(
+        command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    output = _parse_json_output(completed.stdout)
+    failed_task, failed_message = _first_failure(output)
+    return PlaybookResult(
+        rc=completed.returncode,
+        stats=output.get("stats", {}),
+        failed_task=failed_task,
+        failed_message=failed_message,
+        journal=emulator.journal(),
+        output=output,
+        stderr=completed.stderr + ("" if output else completed.stdout),
+    )
+
+
+def _parse_json_output(stdout: str) -> dict:
+    start = stdout.find("{")
+    if start < 0:
+        return {}
+    try:
+        return json.loads(stdout[start:])
+    except ValueError:
+        return {}
+
+
+def _first_failure(output: dict) -> tuple[str | None, str | None]:
+    for play in output.get("plays", []):
+        for task in play.get("tasks", []):
+            for result in task["hosts"].values():
+                if result.get("failed") or result.get("unreachable"):
+                    return task["task"]["name"], str(result.get("msg", ""))
+    return None, None
