@@ -17,7 +17,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
         description="Local AWS for envmigrate.aws: moto server plus what moto lacks.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks a free one)"
+    )
     parser.add_argument("--journal", metavar="FILE", help="append one JSON line per request to FILE")
     parser.add_argument(
         "--plain-moto", action="store_true", help="serve moto without the emulator's fixes (to show a fix is needed)"

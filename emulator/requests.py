@@ -130,7 +130,9 @@ def _form_params(environ: dict, body: bytes) -> dict[str, str]:
     return params
 
 
-def rest_operation(service: str, method: str, path: str, query_string: str, headers: frozenset = frozenset()) -> str | None:
+def rest_operation(
+    service: str, method: str, path: str, query_string: str, headers: frozenset = frozenset()
+) -> str | None:
     """Match a REST request against the service model's routes; the most specific match wins."""
     try:
         routes = _rest_routes(service)
@@ -158,7 +160,7 @@ class _Route:
     headers: frozenset  # header names (lower case) the operation always sends
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _rest_routes(service: str) -> tuple:
     model = _session().get_service_model(service)
     routes = []
@@ -177,7 +179,9 @@ def _rest_routes(service: str) -> tuple:
                 headers.add(location.get("name", member).lower())
         pattern, literal_length = _uri_template_to_regex(uri_path)
         routes.append(
-            _Route(name, operation.http.get("method", "GET"), pattern, literal_length, frozenset(query), frozenset(headers))
+            _Route(
+                name, operation.http.get("method", "GET"), pattern, literal_length, frozenset(query), frozenset(headers)
+            )
         )
     return tuple(routes)
 

@@ -15,8 +15,8 @@ in the chain needs to know.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .journal import IdentifyAndJournal, Journal
 
@@ -74,6 +74,4 @@ def make_server(options: Options, journal: Journal):
 
     os.environ.setdefault("MOTO_PORT", str(options.port))
     app = build_app(options, journal)
-    return werkzeug_make_server(
-        options.host, options.port, app, threaded=True, request_handler=MotoRequestHandler
-    )
+    return werkzeug_make_server(options.host, options.port, app, threaded=True, request_handler=MotoRequestHandler)

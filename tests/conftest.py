@@ -14,6 +14,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # `emulator` and `tests.harness` import from the checkout
+# ansible_collections.envmigrate.aws.* imports from the checkout through the link `make setup` makes.
+sys.path.insert(0, str(ROOT / ".collections"))
 
 from tests.harness.emulator import Emulator  # noqa: E402
 

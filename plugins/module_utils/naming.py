@@ -22,9 +22,9 @@ ENV_SUFFIX_MAX_LENGTH = 32 - len(LONGEST_32_CHARACTER_PREFIX)
 _ALLOWED_CHARACTERS = re.compile(r"^[a-z0-9-]+$")
 
 RULE_REQUIRED = "env_suffix is required: pass it with -e env_suffix=NAME (for example dev)"
-RULE_LENGTH = (
-    "at most %d characters, because ALB and target group names (%s<env_suffix>) are limited to 32"
-    % (ENV_SUFFIX_MAX_LENGTH, LONGEST_32_CHARACTER_PREFIX)
+RULE_LENGTH = "at most %d characters, because ALB and target group names (%s<env_suffix>) are limited to 32" % (
+    ENV_SUFFIX_MAX_LENGTH,
+    LONGEST_32_CHARACTER_PREFIX,
 )
 RULE_CHARACTERS = (
     "only lowercase ASCII letters a-z, digits and hyphens, because S3 bucket names are lowercase and "
