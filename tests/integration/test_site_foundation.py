@@ -50,6 +50,8 @@ def test_teardown_removes_the_outputs_file_and_is_repeatable(emulator, tmp_path)
 
 def test_playbooks_run_from_the_playbooks_folder_too(emulator, tmp_path):
     result = run_playbook(
-        emulator, str(ROOT / "playbooks" / "site.yml"), extra_vars={"env_suffix": "direct", "outputs_dir": str(tmp_path)}
+        emulator,
+        str(ROOT / "playbooks" / "site.yml"),
+        extra_vars={"env_suffix": "direct", "outputs_dir": str(tmp_path)},
     )
     assert result.rc == 0, result.failed_message
