@@ -42,7 +42,7 @@ def vpc_cidr_problems(vpc_cidr, onprem_cidrs=None):
             % (vpc_cidr, LARGEST_VPC_PREFIX, LARGEST_VPC_PREFIX)
         )
     if network.prefixlen < SMALLEST_VPC_PREFIX:
-        problems.append("vpc_cidr %s is larger than /%d, the largest block AWS allows" % (vpc_cidr, SMALLEST_VPC_PREFIX))
+        problems.append("vpc_cidr %s is larger than /%d, the largest AWS allows" % (vpc_cidr, SMALLEST_VPC_PREFIX))
     if not network.is_private:
         problems.append("vpc_cidr %s is not a private (RFC 1918) range" % (vpc_cidr,))
     for onprem in onprem_cidrs or []:
