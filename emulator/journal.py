@@ -59,7 +59,19 @@ class IdentifyAndJournal:
             seen["error"] = _header(headers, "x-amzn-errortype") or environ.get("emulator.error_code")
             return start_response(status, headers, exc_info)
 
-        body = list(self.app(environ, recording_start_response))
+        try:
+            body = list(self.app(environ, recording_start_response))
+        except Exception:
+            # moto raised instead of answering (an operation it does not implement):
+            # werkzeug turns that into HTTP 500; journal it as such.
+            seen.update(status=500, error="InternalFailure")
+            body = []
+            self._record(info, seen, started, body)
+            raise
+        self._record(info, seen, started, body)
+        return body
+
+    def _record(self, info: RequestInfo, seen: dict, started: float, body: list) -> None:
         entry = {
             "time": round(time.time(), 3),
             "service": info.service,
@@ -72,7 +84,6 @@ class IdentifyAndJournal:
         if seen.get("status", 0) >= 400:
             entry["error"] = seen.get("error") or _error_code(b"".join(body))
         self.journal.record(entry)
-        return body
 
 
 def _header(headers: list, name: str) -> str | None:

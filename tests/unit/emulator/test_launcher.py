@@ -108,3 +108,11 @@ def test_port_option_is_honoured():
         assert process.client("sts").get_caller_identity()["Account"]
     finally:
         process.cleanup()
+
+
+def test_journal_records_operations_moto_does_not_implement(plain_moto):
+    ec2 = plain_moto.client("ec2", retries={"max_attempts": 1})
+    with pytest.raises(Exception):  # noqa: B017 - an HTML 500 page, which botocore cannot even parse
+        ec2.enable_vgw_route_propagation(GatewayId="vgw-12345678", RouteTableId="rtb-12345678")
+    (entry,) = plain_moto.journal()
+    assert (entry["operation"], entry["status"], entry["mutating"]) == ("EnableVgwRoutePropagation", 500, True)
