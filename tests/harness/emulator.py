@@ -35,6 +35,8 @@ class Emulator:
         self._tmp = tempfile.TemporaryDirectory(prefix="emulator-")
         self.journal_path = Path(self._tmp.name) / "journal.jsonl"
         self.log_path = Path(self._tmp.name) / "emulator.log"
+        # Where playbooks run by the harness write outputs/<env_suffix>.json (not the checkout).
+        self.outputs_dir = Path(self._tmp.name) / "outputs"
         self.args = ["--port", str(port), "--journal", str(self.journal_path), *args]
         self._log = open(self.log_path, "w+", encoding="utf-8")  # noqa: SIM115
         self.process = subprocess.Popen(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +30,16 @@ class PlaybookResult:
         return sum(host.get("changed", 0) for host in self.stats.values())
 
     @property
+    def changed_tasks(self) -> list[str]:
+        """Names of the tasks that reported a change, for assertion messages."""
+        return [
+            task["task"]["name"]
+            for play in self.output.get("plays", [])
+            for task in play.get("tasks", [])
+            if any(result.get("changed") for result in task["hosts"].values())
+        ]
+
+    @property
     def mutating_requests(self) -> list[dict]:
         return [e for e in self.journal if e["mutating"]]
 
@@ -39,6 +51,26 @@ class PlaybookResult:
                 if task["task"]["name"] == name:
                     found.extend(task["hosts"].values())
         return found
+
+
+def _command_and_environment(emulator, playbook, extra_vars, check, diff, args, env):
+    command = [ANSIBLE_PLAYBOOK, playbook]
+    for key, value in {"outputs_dir": str(emulator.outputs_dir), **(extra_vars or {})}.items():
+        command += ["-e", json.dumps({key: value})]
+    if check:
+        command.append("--check")
+    if diff:
+        command.append("--diff")
+    command += list(args)
+    environment = {
+        **os.environ,
+        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+        "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
+        "ANSIBLE_NOCOLOR": "1",
+        "AWS_ENDPOINT_URL": emulator.endpoint,
+        **(env or {}),
+    }
+    return command, environment
 
 
 def run_playbook(
@@ -54,22 +86,7 @@ def run_playbook(
 ) -> PlaybookResult:
     """Run ``playbook`` (relative to the checkout) against ``emulator``; journal only this run."""
     emulator.mark()
-    command = [ANSIBLE_PLAYBOOK, playbook]
-    for key, value in (extra_vars or {}).items():
-        command += ["-e", json.dumps({key: value})]
-    if check:
-        command.append("--check")
-    if diff:
-        command.append("--diff")
-    command += list(args)
-    environment = {
-        **os.environ,
-        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-        "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
-        "ANSIBLE_NOCOLOR": "1",
-        "AWS_ENDPOINT_URL": emulator.endpoint,
-        **(env or {}),
-    }
+    command, environment = _command_and_environment(emulator, playbook, extra_vars, check, diff, args, env)
     completed = subprocess.run(
         command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=timeout, check=False
     )
@@ -103,3 +120,39 @@ def _first_failure(output: dict) -> tuple[str | None, str | None]:
                 if result.get("failed") or result.get("unreachable"):
                     return task["task"]["name"], str(result.get("msg", ""))
     return None, None
+
+
+def interrupt_playbook(
+    emulator: Emulator,
+    playbook: str,
+    when,
+    *,
+    extra_vars: dict | None = None,
+    sig: int = signal.SIGKILL,
+    timeout: float = 900,
+) -> list[dict]:
+    """Start ``playbook`` and kill it as soon as a journal entry satisfies ``when(entry)``.
+
+    This is an operator's Ctrl-C or a lost laptop: whatever AWS call was in flight may or may
+    not have landed. Returns the journal up to the kill; fails if the run ended first.
+    """
+    emulator.mark()
+    command, environment = _command_and_environment(emulator, playbook, extra_vars, False, False, (), None)
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            if any(when(entry) for entry in emulator.journal()):
+                os.killpg(process.pid, sig)  # ansible-playbook and the module it is running
+                process.wait(30)
+                return emulator.journal()
+            if process.poll() is not None:
+                raise AssertionError(f"{playbook} ended (rc={process.returncode}) before the interruption point")
+            time.sleep(0.05)
+        raise AssertionError(f"{playbook} did not reach the interruption point in {timeout} s")
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

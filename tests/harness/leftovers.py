@@ -1,0 +1,74 @@
+"""List what an environment owns, by reading every resource type back from the emulator.
+
+``resources_of(emulator, suffix)`` returns {resource type: [ids]} for everything that carries
+the suffix in its name or its Environment tag, skipping what AWS reports as deleted. A teardown
+test asserts it is empty; an isolation test asserts another suffix's list is unchanged.
+Each later role adds the scanners of its own resource types here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+GONE = {"deleted", "deleting", "failed"}
+
+
+def _tags(resource: dict) -> dict:
+    return {t["Key"]: t["Value"] for t in resource.get("Tags", [])}
+
+
+def _owned(suffix: str, name: str | None = None, tags: dict | None = None) -> bool:
+    tags = tags or {}
+    if tags.get("Environment") == suffix:
+        return True
+    name = name or tags.get("Name") or ""
+    return name.endswith("-" + suffix) or ("-" + suffix + "-") in name
+
+
+def _ec2(kind: str, call: str, key: str, id_key: str, state_key: str | None = None) -> Callable:
+    def scan(emulator, suffix):
+        pages = emulator.client("ec2").get_paginator(call).paginate() if kind == "paged" else None
+        items = [i for page in pages for i in page[key]] if pages else getattr(emulator.client("ec2"), call)()[key]
+        return [
+            i[id_key]
+            for i in items
+            if _owned(suffix, tags=_tags(i)) and (state_key is None or i.get(state_key) not in GONE)
+        ]
+
+    return scan
+
+
+def _security_groups(emulator, suffix):
+    groups = emulator.client("ec2").describe_security_groups()["SecurityGroups"]
+    return [g["GroupId"] for g in groups if _owned(suffix, g["GroupName"], _tags(g))]
+
+
+def _buckets(emulator, suffix):
+    return [b["Name"] for b in emulator.client("s3").list_buckets()["Buckets"] if _owned(suffix, b["Name"])]
+
+
+def _tables(emulator, suffix):
+    return [t for t in emulator.client("dynamodb").list_tables()["TableNames"] if _owned(suffix, t)]
+
+
+SCANNERS: dict[str, Callable] = {
+    "vpc": _ec2("plain", "describe_vpcs", "Vpcs", "VpcId"),
+    "subnet": _ec2("plain", "describe_subnets", "Subnets", "SubnetId"),
+    "internet_gateway": _ec2("plain", "describe_internet_gateways", "InternetGateways", "InternetGatewayId"),
+    "nat_gateway": _ec2("plain", "describe_nat_gateways", "NatGateways", "NatGatewayId", "State"),
+    "elastic_ip": _ec2("plain", "describe_addresses", "Addresses", "AllocationId"),
+    "route_table": _ec2("plain", "describe_route_tables", "RouteTables", "RouteTableId"),
+    "security_group": _security_groups,
+    "vpn_gateway": _ec2("plain", "describe_vpn_gateways", "VpnGateways", "VpnGatewayId", "State"),
+    "customer_gateway": _ec2("plain", "describe_customer_gateways", "CustomerGateways", "CustomerGatewayId", "State"),
+    "vpn_connection": _ec2("plain", "describe_vpn_connections", "VpnConnections", "VpnConnectionId", "State"),
+    "vpc_endpoint": _ec2("plain", "describe_vpc_endpoints", "VpcEndpoints", "VpcEndpointId", "State"),
+    "s3_bucket": _buckets,
+    "dynamodb_table": _tables,
+}
+
+
+def resources_of(emulator, suffix: str) -> dict[str, list[str]]:
+    """Every resource of the environment, by type; types with none are left out."""
+    found = {kind: sorted(scan(emulator, suffix)) for kind, scan in SCANNERS.items()}
+    return {kind: ids for kind, ids in found.items() if ids}
