@@ -14,6 +14,7 @@ in the chain needs to know.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,13 @@ class Options:
     journal: str | None = None
     # Plain moto, without the fixes: for tests that show a fix is still needed.
     fixes: bool = True
+    # SCALE of --latency realistic[:SCALE]: slow resources stay in transition for
+    # their typical AWS time times SCALE. None: only until one describe saw it.
+    latency: float | None = None
+    # Fraction of requests answered with the service's throttling error, and the
+    # seed that makes the choice reproducible.
+    throttle: float = 0.0
+    seed: int | None = None
 
 
 def configure_moto() -> None:
@@ -52,7 +60,14 @@ def apply_fixes(options: Options) -> None:
 
 def middleware_layers(options: Options) -> list[Callable]:
     """WSGI middlewares between the journal and moto, innermost first."""
-    return []
+    from .faults import Throttle
+    from .latency import RequestClock
+
+    layers: list[Callable] = [RequestClock]
+    if options.throttle > 0:
+        # Outside the clock: a throttled request never reaches moto, so it sees no state.
+        layers.append(functools.partial(Throttle, rate=options.throttle, seed=options.seed))
+    return layers
 
 
 def build_app(options: Options, journal: Journal) -> Callable:
