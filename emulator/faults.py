@@ -1,4 +1,6 @@
-"""Fault injection: ``--throttle RATE`` answers that fraction of requests the way AWS throttles.
+"""Fault injection: throttling at a rate, and errors that tests ask for.
+
+``--throttle RATE`` answers that fraction of requests the way AWS throttles.
 
 Each service has its own throttling error (EC2 ``RequestLimitExceeded`` with
 HTTP 503, query services ``Throttling``, JSON services ``ThrottlingException``,
@@ -7,6 +9,11 @@ the protocol the client spoke, so botocore parses it as that code and its retry
 logic treats it as throttling. ``--seed`` fixes which requests are throttled:
 the same requests in the same order are throttled the same way, so a failing
 run can be replayed.
+
+``FaultRules`` lets a test ask for one AWS error, for example "the next
+UpdateTable answers AccessDeniedException", through ``POST /_emulator/faults``
+(``DELETE`` clears them, and so does ``/moto-api/reset``). Modules' error paths
+are then tested against the real protocol, not a mock.
 """
 
 from __future__ import annotations
@@ -83,31 +90,91 @@ def throttling_response(info: RequestInfo, environ: dict) -> tuple[str, int, lis
     code, status = THROTTLING_ERRORS.get(info.service) or PROTOCOL_DEFAULTS[protocol]
     if info.service == "dynamodb" and info.operation in DYNAMODB_DATA_PLANE:
         code = "ProvisionedThroughputExceededException"
+    message = "Please reduce your request rate." if info.service == "s3" else MESSAGE
+    headers, body = error_response(info, environ, code, message)
+    return code, status, headers, body
+
+
+def error_response(info: RequestInfo, environ: dict, code: str, message: str) -> tuple[list, bytes]:
+    """(headers, body) of an AWS error with ``code`` in the protocol the request used."""
+    protocol = wire_protocol(info.service, environ)
     request_id = str(uuid.uuid4())
     headers = [("x-amzn-RequestId", request_id), ("x-amz-request-id", request_id)]
     if protocol == "ec2":
-        body = f"<Response><Errors><Error><Code>{code}</Code><Message>{MESSAGE}</Message></Error></Errors>"
+        body = f"<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors>"
         body += f"<RequestID>{request_id}</RequestID></Response>"
     elif protocol == "query" or (protocol == "rest-xml" and info.service != "s3"):
-        body = f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{MESSAGE}</Message></Error>"
+        body = f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
         body += f"<RequestId>{request_id}</RequestId></ErrorResponse>"
     elif protocol == "rest-xml":  # S3's bare <Error>
-        body = f"<Error><Code>{code}</Code><Message>Please reduce your request rate.</Message>"
-        body += f"<RequestId>{request_id}</RequestId></Error>"
+        body = f"<Error><Code>{code}</Code><Message>{message}</Message><RequestId>{request_id}</RequestId></Error>"
     else:
-        document = {"__type": code, "message": MESSAGE}
+        document = {"__type": code, "message": message}
         if protocol == "cbor":
             headers += [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")]
-            return code, status, headers, _cbor_text_map(document)
+            return headers, _cbor_text_map(document)
         headers.append(("x-amzn-ErrorType", code))
         if _query_compatible(info.service):
             # Former query services translate codes through this header (botocore reads it).
             headers.append(("x-amzn-query-error", f"{code};Sender"))
         content_type = "application/json" if protocol == "rest-json" else _json_content_type(info.service)
         headers.append(("Content-Type", content_type))
-        return code, status, headers, json.dumps(document).encode()
+        return headers, json.dumps(document).encode()
     headers.append(("Content-Type", "text/xml"))
-    return code, status, headers, ('<?xml version="1.0" encoding="UTF-8"?>' + body).encode()
+    return headers, ('<?xml version="1.0" encoding="UTF-8"?>' + body).encode()
+
+
+class FaultRules:
+    """WSGI middleware: answers the operations tests named with the errors they asked for."""
+
+    PATH = "/_emulator/faults"
+
+    def __init__(self, app: Callable):
+        self.app = app
+        self.rules: list[dict] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == self.PATH:
+            return self._manage(environ, start_response)
+        if path.startswith("/moto-api/reset"):
+            with self.lock:
+                self.rules.clear()
+        rule = self._take(environ.get("emulator.request"))
+        if rule is None:
+            return self.app(environ, start_response)
+        info = environ["emulator.request"]
+        headers, body = error_response(info, environ, rule["code"], rule["message"])
+        environ["emulator.error_code"] = rule["code"]
+        start_response(f"{rule['status']} Injected", headers)
+        return [body]
+
+    def _take(self, info: RequestInfo | None) -> dict | None:
+        if info is None:
+            return None
+        with self.lock:
+            for rule in self.rules:
+                if (rule["service"], rule["operation"]) == (info.service, info.operation) and rule["count"] > 0:
+                    rule["count"] -= 1
+                    return rule
+        return None
+
+    def _manage(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") == "DELETE":
+            with self.lock:
+                self.rules.clear()
+        else:
+            rule = json.loads(environ["wsgi.input"].read() or b"{}")
+            missing = {"service", "operation", "code"} - set(rule)
+            if missing:
+                start_response("400 Bad Request", [("Content-Type", "text/plain")])
+                return [f"missing {', '.join(sorted(missing))}".encode()]
+            rule = {"message": "Injected by a test", "status": 400, "count": 1, **rule}
+            with self.lock:
+                self.rules.append(rule)
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [json.dumps({"rules": self.rules}).encode()]
 
 
 def wire_protocol(service: str, environ: dict) -> str:

@@ -85,7 +85,7 @@ def read_body(environ: dict) -> bytes:
 def identify(environ: dict, body: bytes) -> RequestInfo:
     """Return service, operation and region of a WSGI request."""
     path = environ.get("PATH_INFO", "")
-    if path.startswith("/moto-api"):
+    if path.startswith(("/moto-api", "/_emulator")):  # the emulator's own API, not AWS
         return RequestInfo("moto-api", path.rsplit("/", 1)[-1] or "index", "")
 
     service, region = _signing_scope(environ)

@@ -60,10 +60,11 @@ def apply_fixes(options: Options) -> None:
 
 def middleware_layers(options: Options) -> list[Callable]:
     """WSGI middlewares between the journal and moto, innermost first."""
-    from .faults import Throttle
+    from .faults import FaultRules, Throttle
     from .latency import RequestClock
 
-    layers: list[Callable] = [RequestClock]
+    # Errors a test asked for come before the clock: an injected error never reaches moto.
+    layers: list[Callable] = [RequestClock, FaultRules]
     if options.throttle > 0:
         # Outside the clock: a throttled request never reaches moto, so it sees no state.
         layers.append(functools.partial(Throttle, rate=options.throttle, seed=options.seed))

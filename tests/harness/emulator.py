@@ -68,6 +68,19 @@ class Emulator:
         urllib.request.urlopen(request, timeout=30).read()
         self.mark()
 
+    def inject_fault(
+        self, service: str, operation: str, code: str, message: str = "Injected by a test", status: int = 400, count=1
+    ) -> None:
+        """The next ``count`` calls of ``service:operation`` answer this AWS error (reset clears it)."""
+        rule = {"service": service, "operation": operation, "code": code, "message": message, "status": status}
+        request = urllib.request.Request(
+            self.endpoint + "/_emulator/faults",
+            method="POST",
+            data=json.dumps({**rule, "count": count}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        urllib.request.urlopen(request, timeout=30).read()
+
     def mark(self) -> None:
         """Journal entries before this call are no longer returned by ``journal()``."""
         self._mark = len(self._all_entries())

@@ -48,7 +48,7 @@ def test_journal_records_service_operation_mutating_and_status(emulator):
     ("service", "call", "operation", "mutating"),
     [
         ("dynamodb", lambda c: c.list_tables(), "ListTables", False),  # JSON protocol (X-Amz-Target)
-        ("codedeploy", lambda c: c.list_applications(), "ListApplications", False),  # JSON (botocore prefers it to CBOR)
+        ("codedeploy", lambda c: c.list_applications(), "ListApplications", False),  # JSON, preferred to CBOR
         ("cloudwatch", lambda c: c.describe_alarms(), "DescribeAlarms", False),  # signing name "monitoring"
         ("elbv2", lambda c: c.describe_load_balancers(), "DescribeLoadBalancers", False),  # query protocol
         ("rds", lambda c: c.describe_db_clusters(), "DescribeDBClusters", False),
