@@ -20,7 +20,7 @@ description:
   - Unlike M(community.aws.ec2_customer_gateway), which finds a gateway by address only, this module never renames,
     retags or deletes another environment's gateway for the same device.
 author:
-  - envmigrate.aws contributors
+  - envmigrate.aws contributors (!UNKNOWN)
 options:
   name:
     description: The gateway's C(Name) tag and device name, unique per environment, for example C(cgw-dev).

@@ -20,7 +20,7 @@ description:
   - The table must exist. In check mode a table that does not exist yet (because an earlier task would create it)
     is reported as changed.
 author:
-  - envmigrate.aws contributors
+  - envmigrate.aws contributors (!UNKNOWN)
 options:
   name:
     description: Name of the table.
