@@ -51,6 +51,41 @@ def _tables(emulator, suffix):
     return [t for t in emulator.client("dynamodb").list_tables()["TableNames"] if _owned(suffix, t)]
 
 
+def _rds(call: str, key: str, id_key: str) -> Callable:
+    def scan(emulator, suffix):
+        return [i[id_key] for i in getattr(emulator.client("rds"), call)()[key] if _owned(suffix, i[id_key])]
+
+    return scan
+
+
+def _dms(call: str, key: str, id_key: str) -> Callable:
+    def scan(emulator, suffix):
+        client = emulator.client("dms")
+        try:
+            items = getattr(client, call)()[key]
+        except client.exceptions.ResourceNotFoundFault:
+            return []
+        return [i[id_key] for i in items if _owned(suffix, i[id_key])]
+
+    return scan
+
+
+def _secrets(emulator, suffix):
+    secrets = emulator.client("secretsmanager").list_secrets()["SecretList"]
+
+    def ours(secret):
+        # RDS names its managed secret rds!cluster-<uuid> and tags it with the cluster's ARN.
+        managed = any(v.endswith(f":cluster:aurora-{suffix}") for v in _tags(secret).values())
+        return managed or _owned(suffix, secret["Name"], _tags(secret))
+
+    return [s["Name"] for s in secrets if ours(s) and "DeletedDate" not in s]
+
+
+def _roles(emulator, suffix):
+    roles = emulator.client("iam").list_roles()["Roles"]
+    return [r["RoleName"] for r in roles if _owned(suffix, r["RoleName"])]
+
+
 SCANNERS: dict[str, Callable] = {
     "vpc": _ec2("plain", "describe_vpcs", "Vpcs", "VpcId"),
     "subnet": _ec2("plain", "describe_subnets", "Subnets", "SubnetId"),
@@ -65,6 +100,20 @@ SCANNERS: dict[str, Callable] = {
     "vpc_endpoint": _ec2("plain", "describe_vpc_endpoints", "VpcEndpoints", "VpcEndpointId", "State"),
     "s3_bucket": _buckets,
     "dynamodb_table": _tables,
+    "rds_cluster": _rds("describe_db_clusters", "DBClusters", "DBClusterIdentifier"),
+    "rds_instance": _rds("describe_db_instances", "DBInstances", "DBInstanceIdentifier"),
+    "db_subnet_group": _rds("describe_db_subnet_groups", "DBSubnetGroups", "DBSubnetGroupName"),
+    "rds_snapshot": _rds("describe_db_cluster_snapshots", "DBClusterSnapshots", "DBClusterIdentifier"),
+    "dms_replication_instance": _dms(
+        "describe_replication_instances", "ReplicationInstances", "ReplicationInstanceIdentifier"
+    ),
+    "dms_endpoint": _dms("describe_endpoints", "Endpoints", "EndpointIdentifier"),
+    "dms_replication_task": _dms("describe_replication_tasks", "ReplicationTasks", "ReplicationTaskIdentifier"),
+    "dms_subnet_group": _dms(
+        "describe_replication_subnet_groups", "ReplicationSubnetGroups", "ReplicationSubnetGroupIdentifier"
+    ),
+    "secret": _secrets,
+    "iam_role": _roles,
 }
 
 

@@ -1,10 +1,44 @@
-"""Integration tests run the playbooks against the emulator; they are slow by nature."""
+"""Integration tests run the playbooks against the emulator.
+
+A whole deployment takes minutes, so the read-back tests share one: ``site`` deploys
+environment ``it`` once per session on the session's emulator. Tests that need an account of
+their own (an empty one, or one they interrupt) take ``fresh_emulator``. Tests marked
+``last`` (the teardown of ``it``) run after every other test.
+"""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.harness.emulator import Emulator
+from tests.harness.playbook import run_playbook
+
+SUFFIX = "it"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "last: runs after every other test (it removes the shared deployment)")
+
 
 def pytest_collection_modifyitems(items):
     for item in items:
         item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
+
+
+@pytest.fixture(scope="session")
+def site(emulator_process):
+    """Environment ``it`` deployed by site.yml; the first run's result, with ``outputs_file``."""
+    emulator_process.reset()
+    result = run_playbook(emulator_process, "site.yml", extra_vars={"env_suffix": SUFFIX})
+    assert result.rc == 0, result.failed_message or result.stderr
+    result.outputs_file = emulator_process.outputs_dir / f"{SUFFIX}.json"
+    return result
+
+
+@pytest.fixture
+def fresh_emulator():
+    """An emulator process of this test's own: an empty account nobody else touches."""
+    process = Emulator()
+    yield process
+    process.cleanup()

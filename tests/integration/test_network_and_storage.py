@@ -1,8 +1,4 @@
-"""Roles vpc and storage against the emulator: converge, read back, no-op rerun, check mode, removal.
-
-One environment ("net") is deployed once for the module and read back by several tests; the
-tests that need their own account state run in the order they are written.
-"""
+"""Roles vpc and storage: what site.yml built, read back from the emulator rule by rule."""
 
 from __future__ import annotations
 
@@ -11,10 +7,8 @@ import json
 
 import pytest
 
-from tests.harness.leftovers import resources_of
-from tests.harness.playbook import interrupt_playbook, run_playbook
+from tests.integration.conftest import SUFFIX
 
-SUFFIX = "net"
 ACCOUNT = "123456789012"
 ONPREM_CIDRS = ["192.0.2.0/24", "198.51.100.0/24"]  # inventories/local
 
@@ -25,16 +19,6 @@ def _tag(resource, key):
 
 def _by_name(items):
     return {_tag(i, "Name"): i for i in items}
-
-
-@pytest.fixture(scope="module")
-def deployed(emulator_process):
-    """Account with environment "net" deployed by site.yml; yields the first run's result."""
-    emulator_process.reset()
-    result = run_playbook(emulator_process, "site.yml", extra_vars={"env_suffix": SUFFIX})
-    assert result.rc == 0, result.failed_message or result.stderr
-    result.outputs_file = emulator_process.outputs_dir / f"{SUFFIX}.json"
-    return result
 
 
 @pytest.fixture
@@ -52,21 +36,10 @@ def _in_vpc(ec2, call, key, vpc_id, **extra):
     return getattr(ec2, call)(Filters=filters, **extra)[key]
 
 
-def test_check_mode_on_an_empty_account_sends_no_mutating_request(emulator):
-    # Runs first, before the module's deployment exists.
-    # From the playbooks folder, as ansible-playbook playbooks/site.yml works too.
-    result = run_playbook(emulator, "playbooks/site.yml", extra_vars={"env_suffix": SUFFIX}, check=True)
-    assert result.rc == 0, result.failed_message
-    assert result.changed > 0  # it says what it would create
-    assert result.mutating_requests == []
-    assert resources_of(emulator, SUFFIX) == {}
-    assert not (emulator.outputs_dir / f"{SUFFIX}.json").exists()
-
-
 # -- the network -------------------------------------------------------------------------------
 
 
-def test_vpc_with_dns_and_tags(deployed, ec2):
+def test_vpc_with_dns_and_tags(site, ec2):
     vpc = _vpc(ec2)
     assert vpc["CidrBlock"] == "10.0.0.0/16"
     assert {_tag(vpc, k) for k in ("Environment", "Project", "ManagedBy")} == {SUFFIX, "envmigrate", "ansible"}
@@ -75,7 +48,7 @@ def test_vpc_with_dns_and_tags(deployed, ec2):
         assert answer[attribute[0].upper() + attribute[1:]]["Value"] is True
 
 
-def test_three_zones_with_a_public_and_a_private_subnet_each(deployed, ec2):
+def test_three_zones_with_a_public_and_a_private_subnet_each(site, ec2):
     vpc = _vpc(ec2)
     subnets = _by_name(_in_vpc(ec2, "describe_subnets", "Subnets", vpc["VpcId"]))
     public = [subnets[f"subnet-public-{i}-{SUFFIX}"] for i in (1, 2, 3)]
@@ -89,7 +62,7 @@ def test_three_zones_with_a_public_and_a_private_subnet_each(deployed, ec2):
     assert len(set(blocks)) == 6
 
 
-def test_one_internet_gateway_and_exactly_one_nat_in_a_public_subnet(deployed, ec2):
+def test_one_internet_gateway_and_exactly_one_nat_in_a_public_subnet(site, ec2):
     vpc = _vpc(ec2)
     igws = ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [vpc["VpcId"]]}])
     assert len(igws["InternetGateways"]) == 1
@@ -104,7 +77,7 @@ def test_one_internet_gateway_and_exactly_one_nat_in_a_public_subnet(deployed, e
     assert address["AllocationId"] == nat["NatGatewayAddresses"][0]["AllocationId"]
 
 
-def test_routes_public_to_igw_private_to_nat_with_vgw_propagation(deployed, ec2):
+def test_routes_public_to_igw_private_to_nat_with_vgw_propagation(site, ec2):
     vpc = _vpc(ec2)
     tables = _by_name(_in_vpc(ec2, "describe_route_tables", "RouteTables", vpc["VpcId"]))
     subnets = _by_name(_in_vpc(ec2, "describe_subnets", "Subnets", vpc["VpcId"]))
@@ -124,7 +97,7 @@ def test_routes_public_to_igw_private_to_nat_with_vgw_propagation(deployed, ec2)
     assert public.get("PropagatingVgws", []) == []
 
 
-def test_vpn_gateway_attached_and_vpn_connection_with_static_routes(deployed, ec2):
+def test_vpn_gateway_attached_and_vpn_connection_with_static_routes(site, ec2):
     vpc = _vpc(ec2)
     (vgw,) = ec2.describe_vpn_gateways(Filters=[{"Name": "tag:Name", "Values": [f"vgw-{SUFFIX}"]}])["VpnGateways"]
     assert vgw["State"] == "available"
@@ -140,7 +113,7 @@ def test_vpn_gateway_attached_and_vpn_connection_with_static_routes(deployed, ec
     assert sorted(r["DestinationCidrBlock"] for r in vpn["Routes"]) == ONPREM_CIDRS
 
 
-def test_gateway_endpoints_for_s3_and_dynamodb_on_the_private_route_table(deployed, ec2):
+def test_gateway_endpoints_for_s3_and_dynamodb_on_the_private_route_table(site, ec2):
     vpc = _vpc(ec2)
     endpoints = _in_vpc(ec2, "describe_vpc_endpoints", "VpcEndpoints", vpc["VpcId"])
     private = _by_name(_in_vpc(ec2, "describe_route_tables", "RouteTables", vpc["VpcId"]))[f"rtb-private-{SUFFIX}"]
@@ -168,7 +141,7 @@ def _rules(group, direction):
 
 
 @pytest.fixture
-def groups(deployed, ec2):
+def groups(site, ec2):
     vpc = _vpc(ec2)
     found = _in_vpc(ec2, "describe_security_groups", "SecurityGroups", vpc["VpcId"])
     by_tier = {_tag(g, "Tier"): g for g in found if _tag(g, "Tier")}
@@ -189,9 +162,9 @@ def test_security_group_names_and_tags(groups):
         assert _tag(group, "Environment") == SUFFIX
 
 
-def test_alb_group_rules(groups, deployed):
+def test_alb_group_rules(groups, site):
     _, rules = groups
-    nat_ip = json.loads(deployed.outputs_file.read_text())["roles"]["vpc"]["nat_public_ip"]
+    nat_ip = json.loads(site.outputs_file.read_text())["roles"]["vpc"]["nat_public_ip"]
     assert rules("alb", "IpPermissions") == {
         ("tcp", 80, 80, "0.0.0.0/0"),
         ("tcp", 443, 443, "0.0.0.0/0"),
@@ -246,7 +219,7 @@ def test_no_ingress_from_anywhere_but_the_alb_listeners(groups):
 # -- storage -----------------------------------------------------------------------------------
 
 
-def test_data_bucket_settings(deployed, emulator_process):
+def test_data_bucket_settings(site, emulator_process):
     s3 = emulator_process.client("s3")
     bucket = f"s3-data-{SUFFIX}-{ACCOUNT}"
     rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
@@ -266,7 +239,7 @@ def test_data_bucket_settings(deployed, emulator_process):
     assert tags["Environment"] == SUFFIX
 
 
-def test_state_table_settings(deployed, emulator_process):
+def test_state_table_settings(site, emulator_process):
     dynamodb = emulator_process.client("dynamodb")
     name = f"dynamodb-state-{SUFFIX}"
     table = dynamodb.describe_table(TableName=name)["Table"]
@@ -281,89 +254,13 @@ def test_state_table_settings(deployed, emulator_process):
     assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "expires_at")
 
 
-def test_outputs_file_and_summary_name_what_was_built(deployed):
-    outputs = json.loads(deployed.outputs_file.read_text())
+def test_outputs_file_and_summary_name_what_was_built(site):
+    outputs = json.loads(site.outputs_file.read_text())
     assert (outputs["env_suffix"], outputs["account_id"], outputs["region"]) == (SUFFIX, ACCOUNT, "us-east-1")
     assert outputs["roles"]["vpc"]["vpc_id"].startswith("vpc-")
     assert len(outputs["roles"]["vpc"]["private_subnet_ids"]) == 3
     assert outputs["roles"]["storage"]["bucket_name"] == f"s3-data-{SUFFIX}-{ACCOUNT}"
-    (summary,) = deployed.task_results("Summary")
+    (summary,) = site.task_results("Summary")
     assert summary["msg"][0].startswith(f"Environment {SUFFIX} in account {ACCOUNT}")
     # Every request went to the emulator, signed for us-east-1.
-    assert {e["region"] for e in deployed.journal} == {"us-east-1"}
-
-
-# -- idempotence and check mode ----------------------------------------------------------------
-
-
-def test_second_run_changes_nothing(deployed, emulator_process):
-    result = run_playbook(emulator_process, "site.yml", extra_vars={"env_suffix": SUFFIX})
-    assert result.rc == 0, result.failed_message
-    assert result.changed == 0, result.changed_tasks
-    assert result.mutating_requests == []
-
-
-def test_check_mode_on_the_converged_account_sends_no_mutating_request(deployed, emulator_process):
-    result = run_playbook(emulator_process, "site.yml", extra_vars={"env_suffix": SUFFIX}, check=True, diff=True)
-    assert result.rc == 0, result.failed_message
-    assert result.changed == 0, result.changed_tasks
-    assert result.mutating_requests == []
-
-
-# -- isolation, a different CIDR, removal ------------------------------------------------------
-
-
-def test_second_suffix_with_another_cidr_and_its_teardown_leave_the_first_whole(deployed, emulator_process):
-    before = resources_of(emulator_process, SUFFIX)
-    other = run_playbook(emulator_process, "site.yml", extra_vars={"env_suffix": "other", "vpc_cidr": "172.20.0.0/16"})
-    assert other.rc == 0, other.failed_message
-    (vpc,) = emulator_process.client("ec2").describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["vpc-other"]}])[
-        "Vpcs"
-    ]
-    assert vpc["CidrBlock"] == "172.20.0.0/16"
-    assert resources_of(emulator_process, SUFFIX) == before
-
-    removed = run_playbook(emulator_process, "teardown.yml", extra_vars={"env_suffix": "other"})
-    assert removed.rc == 0, removed.failed_message
-    assert resources_of(emulator_process, "other") == {}
-    assert resources_of(emulator_process, SUFFIX) == before
-
-
-def test_teardown_leaves_nothing_and_succeeds_again(deployed, emulator_process):
-    assert set(resources_of(emulator_process, SUFFIX)) >= {"vpc", "nat_gateway", "s3_bucket", "dynamodb_table"}
-    assert deployed.outputs_file.exists()
-    for _ in range(2):
-        result = run_playbook(emulator_process, "teardown.yml", extra_vars={"env_suffix": SUFFIX})
-        assert result.rc == 0, result.failed_message
-        assert resources_of(emulator_process, SUFFIX) == {}
-        assert not deployed.outputs_file.exists()
-
-
-def test_teardown_after_a_deploy_killed_between_the_two_roles(emulator):
-    def first_storage_request(entry):
-        return entry["service"] in ("s3", "dynamodb") and entry["mutating"]
-
-    interrupt_playbook(emulator, "site.yml", first_storage_request, extra_vars={"env_suffix": "cut"})
-    assert "vpc" in resources_of(emulator, "cut")
-    result = run_playbook(emulator, "teardown.yml", extra_vars={"env_suffix": "cut"})
-    assert result.rc == 0, result.failed_message
-    assert resources_of(emulator, "cut") == {}
-
-
-# -- bad inputs --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("cidr", "message"),
-    [
-        ("not-a-cidr", "not an IPv4 network in CIDR notation"),
-        ("10.0.0.0/24", "smaller than /20"),
-        ("192.0.0.0/20", "overlaps the on-premises network 192.0.2.0/24"),
-    ],
-)
-def test_bad_vpc_cidr_is_refused_before_any_request(emulator, cidr, message):
-    result = run_playbook(emulator, "site.yml", extra_vars={"env_suffix": "bad", "vpc_cidr": cidr})
-    assert result.rc != 0
-    assert result.failed_task.endswith("Check vpc_cidr")
-    assert message in result.failed_message
-    assert result.journal == []
+    assert {e["region"] for e in site.journal} == {"us-east-1"}

@@ -23,8 +23,8 @@ BAD_SUFFIXES = [
 
 @pytest.mark.parametrize("playbook", PLAYBOOKS)
 @pytest.mark.parametrize(("suffix", "rule"), BAD_SUFFIXES)
-def test_bad_env_suffix_is_refused_before_any_request(emulator, playbook, suffix, rule):
-    result = run_playbook(emulator, playbook, extra_vars={"env_suffix": suffix})
+def test_bad_env_suffix_is_refused_before_any_request(emulator_process, playbook, suffix, rule):
+    result = run_playbook(emulator_process, playbook, extra_vars={"env_suffix": suffix})
     assert result.rc != 0
     assert result.failed_task == PREFLIGHT_TASK
     assert rule in result.failed_message
@@ -34,17 +34,20 @@ def test_bad_env_suffix_is_refused_before_any_request(emulator, playbook, suffix
 
 
 @pytest.mark.parametrize("playbook", PLAYBOOKS)
-def test_missing_env_suffix_is_refused_before_any_request(emulator, playbook):
-    result = run_playbook(emulator, playbook)
+def test_missing_env_suffix_is_refused_before_any_request(emulator_process, playbook):
+    result = run_playbook(emulator_process, playbook)
     assert result.rc != 0
     assert result.failed_task == PREFLIGHT_TASK
     assert "env_suffix is required" in result.failed_message
     assert result.journal == []
 
 
-def test_emulator_inventory_refuses_a_remote_endpoint(emulator):
+def test_emulator_inventory_refuses_a_remote_endpoint(emulator_process):
     result = run_playbook(
-        emulator, "site.yml", extra_vars={"env_suffix": "dev"}, env={"AWS_ENDPOINT_URL": "https://ec2.amazonaws.com"}
+        emulator_process,
+        "site.yml",
+        extra_vars={"env_suffix": "dev"},
+        env={"AWS_ENDPOINT_URL": "https://ec2.amazonaws.com"},
     )
     assert result.rc != 0
     assert result.failed_task == "Keep an emulator inventory on this machine"

@@ -1,0 +1,87 @@
+"""The promises of site.yml and teardown.yml: no-op rerun, check mode, isolation, interruption, removal."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.harness.leftovers import resources_of
+from tests.harness.playbook import interrupt_playbook, run_playbook
+from tests.integration.conftest import SUFFIX
+
+
+def test_check_mode_on_an_empty_account_sends_no_mutating_request(fresh_emulator):
+    # From the playbooks folder, as ansible-playbook playbooks/site.yml works too.
+    result = run_playbook(fresh_emulator, "playbooks/site.yml", extra_vars={"env_suffix": "dry"}, check=True)
+    assert result.rc == 0, result.failed_message
+    assert result.changed > 0  # it says what it would create
+    assert result.mutating_requests == []
+    assert resources_of(fresh_emulator, "dry") == {}
+    assert not (fresh_emulator.outputs_dir / "dry.json").exists()
+
+
+def test_second_run_changes_nothing(site, emulator_process):
+    result = run_playbook(emulator_process, "site.yml", extra_vars={"env_suffix": SUFFIX})
+    assert result.rc == 0, result.failed_message
+    assert result.changed == 0, result.changed_tasks
+    assert result.mutating_requests == []
+
+
+def test_check_mode_on_the_converged_account_sends_no_mutating_request(site, emulator_process):
+    result = run_playbook(emulator_process, "site.yml", extra_vars={"env_suffix": SUFFIX}, check=True, diff=True)
+    assert result.rc == 0, result.failed_message
+    assert result.changed == 0, result.changed_tasks
+    assert result.mutating_requests == []
+
+
+def test_second_suffix_with_another_cidr_and_its_teardown_leave_the_first_whole(site, emulator_process):
+    before = resources_of(emulator_process, SUFFIX)
+    other = run_playbook(emulator_process, "site.yml", extra_vars={"env_suffix": "other", "vpc_cidr": "172.20.0.0/16"})
+    assert other.rc == 0, other.failed_message
+    (vpc,) = emulator_process.client("ec2").describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["vpc-other"]}])[
+        "Vpcs"
+    ]
+    assert vpc["CidrBlock"] == "172.20.0.0/16"
+    assert resources_of(emulator_process, SUFFIX) == before
+
+    removed = run_playbook(emulator_process, "teardown.yml", extra_vars={"env_suffix": "other"})
+    assert removed.rc == 0, removed.failed_message
+    assert resources_of(emulator_process, "other") == {}
+    assert resources_of(emulator_process, SUFFIX) == before
+
+
+def test_teardown_after_a_deploy_killed_between_two_roles(fresh_emulator):
+    def first_storage_request(entry):
+        return entry["service"] in ("s3", "dynamodb") and entry["mutating"]
+
+    interrupt_playbook(fresh_emulator, "site.yml", first_storage_request, extra_vars={"env_suffix": "cut"})
+    assert "vpc" in resources_of(fresh_emulator, "cut")
+    result = run_playbook(fresh_emulator, "teardown.yml", extra_vars={"env_suffix": "cut"})
+    assert result.rc == 0, result.failed_message
+    assert resources_of(fresh_emulator, "cut") == {}
+
+
+@pytest.mark.parametrize(
+    ("cidr", "message"),
+    [
+        ("not-a-cidr", "not an IPv4 network in CIDR notation"),
+        ("10.0.0.0/24", "smaller than /20"),
+        ("192.0.0.0/20", "overlaps the on-premises network 192.0.2.0/24"),
+    ],
+)
+def test_bad_vpc_cidr_is_refused_before_any_request(emulator_process, cidr, message):
+    result = run_playbook(emulator_process, "site.yml", extra_vars={"env_suffix": "bad", "vpc_cidr": cidr})
+    assert result.rc != 0
+    assert result.failed_task.endswith("Check vpc_cidr")
+    assert message in result.failed_message
+    assert result.journal == []
+
+
+@pytest.mark.last
+def test_teardown_leaves_nothing_and_succeeds_again(site, emulator_process):
+    assert set(resources_of(emulator_process, SUFFIX)) >= {"vpc", "nat_gateway", "s3_bucket", "dynamodb_table"}
+    assert site.outputs_file.exists()
+    for _ in range(2):
+        result = run_playbook(emulator_process, "teardown.yml", extra_vars={"env_suffix": SUFFIX})
+        assert result.rc == 0, result.failed_message
+        assert resources_of(emulator_process, SUFFIX) == {}
+        assert not site.outputs_file.exists()
