@@ -44,11 +44,11 @@ class PlaybookResult:
         return [e for e in self.journal if e["mutating"]]
 
     def task_results(self, name: str) -> list[dict]:
-        """Every host result of the tasks called ``name``."""
+        """Every host result of the tasks called ``name`` (in a role: "<role> : name")."""
         found = []
         for play in self.output.get("plays", []):
             for task in play.get("tasks", []):
-                if task["task"]["name"] == name:
+                if task["task"]["name"] == name or task["task"]["name"].endswith(" : " + name):
                     found.extend(task["hosts"].values())
         return found
 

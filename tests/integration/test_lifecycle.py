@@ -33,14 +33,21 @@ def test_check_mode_on_the_converged_account_sends_no_mutating_request(site, emu
     assert result.mutating_requests == []
 
 
-def test_second_suffix_with_another_cidr_and_its_teardown_leave_the_first_whole(site, emulator_process):
+def test_second_suffix_with_another_cidr_and_no_vpn_peer_and_its_teardown_leave_the_first_whole(site, emulator_process):
     before = resources_of(emulator_process, SUFFIX)
-    other = run_playbook(emulator_process, "site.yml", extra_vars={"env_suffix": "other", "vpc_cidr": "172.20.0.0/16"})
+    extra = {"env_suffix": "other", "vpc_cidr": "172.20.0.0/16", "onprem_vpn_ip": ""}
+    other = run_playbook(emulator_process, "site.yml", extra_vars=extra)
     assert other.rc == 0, other.failed_message
     (vpc,) = emulator_process.client("ec2").describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["vpc-other"]}])[
         "Vpcs"
     ]
     assert vpc["CidrBlock"] == "172.20.0.0/16"
+    # Without an on-premises peer the VPN gateway stands ready, with no customer gateway or connection.
+    others = resources_of(emulator_process, "other")
+    assert "vpn_gateway" in others
+    assert "customer_gateway" not in others and "vpn_connection" not in others
+    (ready,) = other.task_results("Say that the VPN gateway waits for its on-premises peer")
+    assert "onprem_vpn_ip is not set" in ready["msg"]
     assert resources_of(emulator_process, SUFFIX) == before
 
     removed = run_playbook(emulator_process, "teardown.yml", extra_vars={"env_suffix": "other"})
