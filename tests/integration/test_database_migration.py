@@ -1,0 +1,190 @@
+"""Role aurora_dms and playbooks/migration.yml: what site.yml built, read back; the task under control."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.harness.playbook import run_playbook
+from tests.integration.conftest import SUFFIX
+
+ONPREM_DB = "198.51.100.10"  # inventories/local
+
+# site.yml does not run aurora_dms yet: its target endpoint needs a DMS user of its own on Aurora
+# (DMS cannot use RDS-managed master credentials). These tests describe the finished role.
+pytestmark = pytest.mark.skip(reason="aurora_dms is not in site.yml yet (issue 5: DMS target credentials)")
+
+
+@pytest.fixture
+def rds(emulator_process):
+    return emulator_process.client("rds")
+
+
+@pytest.fixture
+def dms(emulator_process):
+    return emulator_process.client("dms")
+
+
+def _private_subnet_ids(emulator):
+    subnets = emulator.client("ec2").describe_subnets(
+        Filters=[{"Name": "tag:Environment", "Values": [SUFFIX]}, {"Name": "tag:Tier", "Values": ["private"]}]
+    )["Subnets"]
+    return sorted(s["SubnetId"] for s in subnets)
+
+
+def _group_id(emulator, tier):
+    (group,) = emulator.client("ec2").describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": [f"secgroup-{tier}-{SUFFIX}"]}]
+    )["SecurityGroups"]
+    return group["GroupId"]
+
+
+def test_aurora_cluster_is_serverless_v2_encrypted_and_private(site, rds, emulator_process):
+    (cluster,) = rds.describe_db_clusters(DBClusterIdentifier=f"aurora-{SUFFIX}")["DBClusters"]
+    assert cluster["Engine"] == "aurora-postgresql"
+    assert cluster["EngineVersion"] == "16.4"
+    assert cluster["ServerlessV2ScalingConfiguration"] == {"MinCapacity": 0.5, "MaxCapacity": 4.0}
+    assert cluster["StorageEncrypted"] is True
+    assert cluster["DeletionProtection"] is False
+    assert cluster["EnabledCloudwatchLogsExports"] == ["postgresql"]
+    assert cluster["BackupRetentionPeriod"] == 1
+    assert [g["VpcSecurityGroupId"] for g in cluster["VpcSecurityGroups"]] == [_group_id(emulator_process, "db")]
+    (group,) = rds.describe_db_subnet_groups(DBSubnetGroupName=cluster["DBSubnetGroup"])["DBSubnetGroups"]
+    assert sorted(s["SubnetIdentifier"] for s in group["Subnets"]) == _private_subnet_ids(emulator_process)
+
+
+def test_master_password_is_managed_by_rds_and_never_in_outputs(site, rds, emulator_process):
+    (cluster,) = rds.describe_db_clusters(DBClusterIdentifier=f"aurora-{SUFFIX}")["DBClusters"]
+    secret_arn = cluster["MasterUserSecret"]["SecretArn"]
+    password = json.loads(
+        emulator_process.client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"]
+    )["password"]
+    assert password
+    assert password not in site.outputs_file.read_text()
+    assert password not in json.dumps(site.output)
+
+
+def test_writer_is_a_private_db_serverless_instance(site, rds):
+    (writer,) = rds.describe_db_instances(DBInstanceIdentifier=f"aurora-writer-{SUFFIX}")["DBInstances"]
+    assert writer["DBInstanceClass"] == "db.serverless"
+    assert writer["DBClusterIdentifier"] == f"aurora-{SUFFIX}"
+    assert writer["PubliclyAccessible"] is False
+
+
+def test_replication_instance_is_private_in_the_dms_group(site, dms, emulator_process):
+    (instance,) = dms.describe_replication_instances(
+        Filters=[{"Name": "replication-instance-id", "Values": [f"dms-{SUFFIX}"]}]
+    )["ReplicationInstances"]
+    assert instance["PubliclyAccessible"] is False
+    assert [g["VpcSecurityGroupId"] for g in instance["VpcSecurityGroups"]] == [_group_id(emulator_process, "dms")]
+    subnet_group = instance["ReplicationSubnetGroup"]
+    assert sorted(s["SubnetIdentifier"] for s in subnet_group["Subnets"]) == _private_subnet_ids(emulator_process)
+
+
+def test_endpoints_read_their_credentials_from_secrets_manager(site, dms):
+    endpoints = {e["EndpointIdentifier"]: e for e in dms.describe_endpoints()["Endpoints"]}
+    source, target = endpoints[f"dms-source-{SUFFIX}"], endpoints[f"dms-target-{SUFFIX}"]
+    assert (source["EndpointType"], source["EngineName"]) == ("SOURCE", "postgres")
+    assert (target["EndpointType"], target["EngineName"]) == ("TARGET", "aurora-postgresql")
+    assert source["SslMode"] == target["SslMode"] == "require"
+    for endpoint in (source, target):
+        settings = endpoint["PostgreSQLSettings"]
+        assert settings["SecretsManagerSecretId"]
+        assert settings["SecretsManagerAccessRoleArn"].endswith(f":role/dms-secrets-{SUFFIX}")
+        assert "Password" not in endpoint and "Username" not in endpoint
+
+
+def test_task_is_full_load_and_cdc_with_the_mappings_given(site, dms):
+    (task,) = dms.describe_replication_tasks(
+        Filters=[{"Name": "replication-task-id", "Values": [f"dms-task-{SUFFIX}"]}]
+    )["ReplicationTasks"]
+    assert task["MigrationType"] == "full-load-and-cdc"
+    (rule,) = json.loads(task["TableMappings"])["rules"]
+    assert rule["object-locator"] == {"schema-name": "public", "table-name": "%"}
+    assert rule["rule-action"] == "include"
+    settings = json.loads(task["ReplicationTaskSettings"])
+    assert settings["Logging"]["EnableLogging"] is True
+    assert settings["ValidationSettings"]["EnableValidation"] is True
+
+
+def test_dms_service_roles_exist(site, emulator_process):
+    iam = emulator_process.client("iam")
+    for role in ("dms-vpc-role", "dms-cloudwatch-logs-role"):
+        attached = iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]
+        assert len(attached) == 1
+
+
+def _task_status(dms):
+    (task,) = dms.describe_replication_tasks(
+        Filters=[{"Name": "replication-task-id", "Values": [f"dms-task-{SUFFIX}"]}]
+    )["ReplicationTasks"]
+    return task["Status"]
+
+
+def _migration(emulator, action):
+    return run_playbook(
+        emulator, "playbooks/migration.yml", extra_vars={"env_suffix": SUFFIX, "migration_action": action}
+    )
+
+
+def test_migration_start_stop_resume_and_status(site, dms, emulator_process):
+    started = _migration(emulator_process, "start")
+    assert started.rc == 0, started.failed_message
+    assert _task_status(dms) == "running"
+    assert {"TestConnection", "StartReplicationTask"} <= {e["operation"] for e in started.mutating_requests}
+
+    status = _migration(emulator_process, "status")
+    assert status.rc == 0, status.failed_message
+    (shown,) = status.task_results("Task and tables")
+    assert shown["msg"][0].startswith(f"Task dms-task-{SUFFIX}: running (full-load-and-cdc)")
+    assert status.mutating_requests == []
+
+    assert _migration(emulator_process, "stop").rc == 0
+    assert _task_status(dms) == "stopped"
+    restarted = _migration(emulator_process, "start")
+    assert restarted.rc != 0 and "use -e migration_action=resume" in restarted.failed_message
+    assert _migration(emulator_process, "resume").rc == 0
+    assert _task_status(dms) == "running"
+
+
+def test_migration_validate_reports_dms_validation_without_the_function(site, emulator_process):
+    result = _migration(emulator_process, "validate")
+    assert result.rc == 0, result.failed_message
+    (shown,) = result.task_results("DMS's own validation of each table")
+    assert "does not exist yet" in shown["msg"][0]
+
+
+@pytest.mark.parametrize("action", ["restart", "", "START"])
+def test_unknown_migration_action_is_refused_with_the_valid_ones(emulator_process, action):
+    result = _migration(emulator_process, action)
+    assert result.rc != 0
+    assert "start, stop, resume, status, validate" in result.failed_message
+    assert result.journal == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "failed_task", "message"),
+    [
+        ({"aurora_dms_migration_type": "full-reload"}, "Validating arguments", "aurora_dms_migration_type"),
+        ({"migration_table_mappings": {"rules": []}}, "Check the table mappings", "non-empty 'rules' list"),
+        (
+            {"migration_table_mappings": {"rules": [{"rule-type": "select", "rule-id": "1"}]}},
+            "Check the table mappings",
+            "rule-type 'select'",
+        ),
+        (
+            {"aurora_dms_min_acu": 8, "aurora_dms_max_acu": 4},
+            "minimum capacity is not above",
+            "above aurora_dms_max_acu",
+        ),
+        ({"onprem_db_port": 70000}, "Check the on-premises source", "port from 1 to 65535"),
+        ({"onprem_db_password": ""}, "source password is given", "onprem_db_password is not set"),
+    ],
+)
+def test_bad_database_inputs_are_refused_before_any_request(emulator_process, extra, failed_task, message):
+    result = run_playbook(emulator_process, "site.yml", extra_vars={"env_suffix": "bad", **extra})
+    assert result.rc != 0
+    assert failed_task in result.failed_task
+    assert message in result.failed_message
+    assert result.journal == []
