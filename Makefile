@@ -52,7 +52,7 @@ sanity: setup ## ansible-test sanity, offline
 	scripts/ansible-test-sanity
 
 unit: setup ## unit tests (modules, module_utils, filters, emulator)
-	pytest tests/unit
+	pytest -n 2 --dist loadfile tests/unit
 
 integration: setup ## playbooks against the emulator
 	pytest tests/integration

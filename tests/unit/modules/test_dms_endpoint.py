@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.unit.modules import dms_fixtures
 from tests.unit.modules.dms_fixtures import (
     INSTANCE,
     SECRETS_ROLE,
@@ -18,12 +17,6 @@ from tests.unit.modules.dms_fixtures import (
     tags,
     task,
 )
-
-# The shared fixtures, made visible to pytest in this module.
-dms = dms_fixtures.dms
-endpoints = dms_fixtures.endpoints
-instance_arn = dms_fixtures.instance_arn
-task_arn = dms_fixtures.task_arn
 
 MODULE = "dms_endpoint"
 IDENTIFIER = "dms-source-new"

@@ -6,7 +6,6 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ansible_collections.envmigrate.aws.plugins.module_utils import dms as dms_utils
-from tests.unit.modules import dms_fixtures
 from tests.unit.modules.dms_fixtures import (
     INSTANCE,
     assert_aws_error,
@@ -14,13 +13,6 @@ from tests.unit.modules.dms_fixtures import (
     run,
     tags,
 )
-
-# The shared fixtures, made visible to pytest in this module.
-dms = dms_fixtures.dms
-endpoints = dms_fixtures.endpoints
-instance_arn = dms_fixtures.instance_arn
-subnet_group = dms_fixtures.subnet_group
-task_arn = dms_fixtures.task_arn
 
 MODULE = "dms_replication_instance"
 VPC_ROLE_MESSAGE = "The IAM Role arn:aws:iam::123456789012:role/dms-vpc-role is not configured properly."

@@ -7,7 +7,6 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.unit.modules import dms_fixtures
 from tests.unit.modules.dms_fixtures import (
     INSTANCE,
     SOURCE,
@@ -20,12 +19,6 @@ from tests.unit.modules.dms_fixtures import (
     start_task,
     tags,
 )
-
-# The shared fixtures, made visible to pytest in this module.
-dms = dms_fixtures.dms
-endpoints = dms_fixtures.endpoints
-instance_arn = dms_fixtures.instance_arn
-task_arn = dms_fixtures.task_arn
 
 MODULE = "dms_replication_task"
 SETTINGS = {

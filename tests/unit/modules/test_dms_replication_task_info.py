@@ -6,19 +6,12 @@ import datetime
 import json
 
 from tests.harness.module import run_module as run
-from tests.unit.modules import dms_fixtures
 from tests.unit.modules.dms_fixtures import (
     INSTANCE,
     TASK,
     assert_aws_error,
     start_task,
 )
-
-# The shared fixtures, made visible to pytest in this module.
-dms = dms_fixtures.dms
-endpoints = dms_fixtures.endpoints
-instance_arn = dms_fixtures.instance_arn
-task_arn = dms_fixtures.task_arn
 
 MODULE = "dms_replication_task_info"
 
