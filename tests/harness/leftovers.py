@@ -25,10 +25,9 @@ def _owned(suffix: str, name: str | None = None, tags: dict | None = None) -> bo
     return name.endswith("-" + suffix) or ("-" + suffix + "-") in name
 
 
-def _ec2(kind: str, call: str, key: str, id_key: str, state_key: str | None = None) -> Callable:
+def _ec2(call: str, key: str, id_key: str, state_key: str | None = None) -> Callable:
     def scan(emulator, suffix):
-        pages = emulator.client("ec2").get_paginator(call).paginate() if kind == "paged" else None
-        items = [i for page in pages for i in page[key]] if pages else getattr(emulator.client("ec2"), call)()[key]
+        items = getattr(emulator.client("ec2"), call)()[key]
         return [
             i[id_key]
             for i in items
@@ -87,17 +86,17 @@ def _roles(emulator, suffix):
 
 
 SCANNERS: dict[str, Callable] = {
-    "vpc": _ec2("plain", "describe_vpcs", "Vpcs", "VpcId"),
-    "subnet": _ec2("plain", "describe_subnets", "Subnets", "SubnetId"),
-    "internet_gateway": _ec2("plain", "describe_internet_gateways", "InternetGateways", "InternetGatewayId"),
-    "nat_gateway": _ec2("plain", "describe_nat_gateways", "NatGateways", "NatGatewayId", "State"),
-    "elastic_ip": _ec2("plain", "describe_addresses", "Addresses", "AllocationId"),
-    "route_table": _ec2("plain", "describe_route_tables", "RouteTables", "RouteTableId"),
+    "vpc": _ec2("describe_vpcs", "Vpcs", "VpcId"),
+    "subnet": _ec2("describe_subnets", "Subnets", "SubnetId"),
+    "internet_gateway": _ec2("describe_internet_gateways", "InternetGateways", "InternetGatewayId"),
+    "nat_gateway": _ec2("describe_nat_gateways", "NatGateways", "NatGatewayId", "State"),
+    "elastic_ip": _ec2("describe_addresses", "Addresses", "AllocationId"),
+    "route_table": _ec2("describe_route_tables", "RouteTables", "RouteTableId"),
     "security_group": _security_groups,
-    "vpn_gateway": _ec2("plain", "describe_vpn_gateways", "VpnGateways", "VpnGatewayId", "State"),
-    "customer_gateway": _ec2("plain", "describe_customer_gateways", "CustomerGateways", "CustomerGatewayId", "State"),
-    "vpn_connection": _ec2("plain", "describe_vpn_connections", "VpnConnections", "VpnConnectionId", "State"),
-    "vpc_endpoint": _ec2("plain", "describe_vpc_endpoints", "VpcEndpoints", "VpcEndpointId", "State"),
+    "vpn_gateway": _ec2("describe_vpn_gateways", "VpnGateways", "VpnGatewayId", "State"),
+    "customer_gateway": _ec2("describe_customer_gateways", "CustomerGateways", "CustomerGatewayId", "State"),
+    "vpn_connection": _ec2("describe_vpn_connections", "VpnConnections", "VpnConnectionId", "State"),
+    "vpc_endpoint": _ec2("describe_vpc_endpoints", "VpcEndpoints", "VpcEndpointId", "State"),
     "s3_bucket": _buckets,
     "dynamodb_table": _tables,
     "rds_cluster": _rds("describe_db_clusters", "DBClusters", "DBClusterIdentifier"),
