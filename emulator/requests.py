@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs
@@ -50,6 +51,9 @@ READ_ONLY_PREFIXES = (
     "Poll",
 )
 
+# A Data API statement that is one SELECT or SHOW only reads, like a Describe call: a module
+# may run it in check mode. Anything else (DDL, DML, several statements) counts as mutating.
+_READ_ONLY_SQL = re.compile(r"^\s*(SELECT|SHOW)\b[^;]*;?\s*$", re.IGNORECASE | re.DOTALL)
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
 _CBOR_PATH = re.compile(r"^/service/[^/]+/operation/([A-Za-z0-9]+)$")
 
@@ -61,10 +65,11 @@ class RequestInfo:
     service: str
     operation: str
     region: str
+    reads_only: bool = False  # known from the request itself to change nothing
 
     @property
     def mutating(self) -> bool:
-        return is_mutating(self.operation)
+        return not self.reads_only and is_mutating(self.operation)
 
 
 def is_mutating(operation: str) -> bool:
@@ -107,7 +112,17 @@ def identify(environ: dict, body: bytes) -> RequestInfo:
     operation = rest_operation(
         service, environ.get("REQUEST_METHOD", "GET"), path, environ.get("QUERY_STRING", ""), headers
     )
+    if service == "rds-data" and operation == "ExecuteStatement":
+        return RequestInfo(service, operation, region, reads_only=_is_read_only_sql(body))
     return RequestInfo(service, operation or "Unknown", region)
+
+
+def _is_read_only_sql(body: bytes) -> bool:
+    try:
+        sql = json.loads(body or b"{}").get("sql") or ""
+    except (ValueError, AttributeError):
+        return False
+    return bool(_READ_ONLY_SQL.match(sql))
 
 
 def _signing_scope(environ: dict) -> tuple[str, str]:

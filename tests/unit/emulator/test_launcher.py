@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import socket
 
@@ -116,3 +117,20 @@ def test_journal_records_operations_moto_does_not_implement(plain_moto):
         ec2.enable_vgw_route_propagation(GatewayId="vgw-12345678", RouteTableId="rtb-12345678")
     (entry,) = plain_moto.journal()
     assert (entry["operation"], entry["status"], entry["mutating"]) == ("EnableVgwRoutePropagation", 500, True)
+
+
+@pytest.mark.parametrize(
+    ("sql", "mutating"),
+    [
+        ("SELECT rolname FROM pg_roles WHERE rolname = :name", False),
+        ("  select 1;  ", False),
+        ("SHOW server_version", False),
+        ("CREATE ROLE dms LOGIN", True),
+        ("SELECT 1; DROP ROLE dms", True),  # a second statement may change anything
+        ("WITH gone AS (DELETE FROM t RETURNING *) SELECT * FROM gone", True),
+    ],
+)
+def test_data_api_statements_that_only_select_do_not_count_as_mutating(sql, mutating):
+    from emulator.requests import _is_read_only_sql
+
+    assert _is_read_only_sql(json.dumps({"sql": sql}).encode()) is (not mutating)
