@@ -116,6 +116,14 @@ options:
       - An empty list turns every export off.
     type: list
     elements: str
+  enable_http_endpoint:
+    description:
+      - Whether the RDS Data API (the cluster's HTTP endpoint) is on, so that SQL can be run through AWS's API
+        with a Secrets Manager secret, without a network path to the database. Aurora PostgreSQL Serverless v2 and
+        provisioned clusters support it from versions 13.12, 14.9, 15.4 and 16.1.
+      - Set at creation with C(CreateDBCluster); on an existing cluster with C(EnableHttpEndpoint) or
+        C(DisableHttpEndpoint).
+    type: bool
   deletion_protection:
     description:
       - Whether RDS refuses to delete the cluster.
@@ -309,6 +317,10 @@ cluster:
       description: Whether deletion protection is on.
       type: bool
       sample: false
+    http_endpoint_enabled:
+      description: Whether the RDS Data API is on.
+      type: bool
+      sample: true
     copy_tags_to_snapshot:
       description: Whether tags are copied to snapshots.
       type: bool
@@ -359,6 +371,7 @@ CREATE_PARAMETERS = {
     "enable_cloudwatch_logs_exports": "EnableCloudwatchLogsExports",
     "deletion_protection": "DeletionProtection",
     "copy_tags_to_snapshot": "CopyTagsToSnapshot",
+    "enable_http_endpoint": "EnableHttpEndpoint",
 }
 # Options that ModifyDBCluster sets one to one; the rest of the mutable ones need their own shape.
 MODIFY_PARAMETERS = {
@@ -368,7 +381,7 @@ MODIFY_PARAMETERS = {
     "deletion_protection": "DeletionProtection",
     "copy_tags_to_snapshot": "CopyTagsToSnapshot",
 }
-MUTABLE = list(MODIFY_PARAMETERS) + ["serverless_v2_scaling", "enable_cloudwatch_logs_exports"]
+MUTABLE = list(MODIFY_PARAMETERS) + ["serverless_v2_scaling", "enable_cloudwatch_logs_exports", "enable_http_endpoint"]
 CREATE_ONLY = ["engine", "db_subnet_group_name", "database_name", "master_username", "storage_encrypted"]
 KMS_KEYS = ["kms_key_id", "master_user_secret_kms_key_id"]
 SETTINGS = list(CREATE_PARAMETERS) + ["manage_master_user_password", "serverless_v2_scaling"]
@@ -420,6 +433,7 @@ def current_settings(cluster):
         "preferred_backup_window": cluster.get("PreferredBackupWindow"),
         "enable_cloudwatch_logs_exports": log_exports(cluster),
         "deletion_protection": bool(cluster.get("DeletionProtection")),
+        "enable_http_endpoint": bool(cluster.get("HttpEndpointEnabled")),
         "copy_tags_to_snapshot": bool(cluster.get("CopyTagsToSnapshot")),
         "tags": boto3_tag_list_to_ansible_dict(cluster.get("TagList") or []),
     }
@@ -600,6 +614,18 @@ def modify_parameters(module, current, changes):
     return parameters
 
 
+def modify(module, client, cluster, current, changes):
+    # The Data API of Serverless v2 and provisioned clusters has operations of its own, not ModifyDBCluster's.
+    changes = dict(changes)
+    http_endpoint = changes.pop("enable_http_endpoint", None)
+    if changes:
+        client.modify_db_cluster(aws_retry=True, **modify_parameters(module, current, changes))
+    if http_endpoint is True:
+        client.enable_http_endpoint(aws_retry=True, ResourceArn=cluster["DBClusterArn"])
+    elif http_endpoint is False:
+        client.disable_http_endpoint(aws_retry=True, ResourceArn=cluster["DBClusterArn"])
+
+
 def update_tags(client, cluster, to_set, to_remove):
     arn = cluster["DBClusterArn"]
     if to_remove:
@@ -648,7 +674,7 @@ def update(module, client, cluster):
     if changes:
         if cluster["Status"] != "available":
             wait_for(module, client, "db_cluster_available", current["identifier"])  # RDS refuses a busy cluster
-        client.modify_db_cluster(aws_retry=True, **modify_parameters(module, current, changes))
+        modify(module, client, cluster, current, changes)
     update_tags(client, cluster, to_set, to_remove)
     # Also an unchanged cluster that an earlier run left creating: wait=true means "until available".
     waited = params["wait"] and (changes or cluster["Status"] != "available")
@@ -754,6 +780,7 @@ def main():
         preferred_backup_window=dict(type="str"),
         enable_cloudwatch_logs_exports=dict(type="list", elements="str"),
         deletion_protection=dict(type="bool", default=False),
+        enable_http_endpoint=dict(type="bool"),
         copy_tags_to_snapshot=dict(type="bool"),
         skip_final_snapshot=dict(type="bool", default=True),
         final_snapshot_identifier=dict(type="str"),

@@ -451,3 +451,23 @@ def test_turning_off_the_managed_password_is_refused(emulator, wanted, created):
     result = run_module(emulator, MODULE, dict(wanted, manage_master_user_password=False))
     assert result["failed"] is True and "manage_master_user_password (turning it off" in result["msg"]
     assert emulator.mutating_requests() == []
+
+
+# -- the Data API --------------------------------------------------------------------------------
+
+
+def test_data_api_is_turned_on_at_creation_and_off_and_on_again(emulator, wanted):
+    with_api = dict(wanted, enable_http_endpoint=True)
+    result = run_module(emulator, MODULE, with_api)
+    assert result["cluster"]["http_endpoint_enabled"] is True
+    assert described(emulator)["HttpEndpointEnabled"] is True
+
+    emulator.mark()
+    assert run_module(emulator, MODULE, with_api)["changed"] is False
+    result = run_module(emulator, MODULE, dict(wanted, enable_http_endpoint=False))
+    assert result["changed"] is True
+    assert described(emulator)["HttpEndpointEnabled"] is False
+    result = run_module(emulator, MODULE, with_api)
+    assert result["changed"] is True
+    # Its own operations; ModifyDBCluster is not sent for nothing.
+    assert operations(emulator) == ["DisableHttpEndpoint", "EnableHttpEndpoint"]
