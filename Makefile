@@ -11,7 +11,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 SUFFIX ?= demo
 COLLECTION_LINK := .collections/ansible_collections/envmigrate/aws
 
-.PHONY: help setup demo test lint unit integration sanity build emulator-start emulator-stop clean
+.PHONY: help setup demo test lint unit integration sanity build benchmark emulator-start emulator-stop clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ integration: setup ## playbooks against the emulator
 build: setup ## the collection tarball in .cache/build/
 	@rm -rf .cache/build && mkdir -p .cache/build
 	ansible-galaxy collection build --output-path .cache/build --force
+
+benchmark: setup ## how much of Aurora's and DMS's waits role aurora_dms overlaps (minutes; not part of test)
+	$(VENV)/bin/python benchmarks/aurora_dms_parallel.py --scale $(or $(SCALE),0.1) --repeat $(or $(REPEAT),3)
 
 test: lint sanity unit integration build ## everything CI runs
 

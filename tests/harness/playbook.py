@@ -118,7 +118,9 @@ def _first_failure(output: dict) -> tuple[str | None, str | None]:
         for task in play.get("tasks", []):
             for result in task["hosts"].values():
                 if result.get("failed") or result.get("unreachable"):
-                    return task["task"]["name"], str(result.get("msg", ""))
+                    # A loop fails with "One or more items failed"; what a user reads is each item's message.
+                    items = [str(item.get("msg", "")) for item in result.get("results", []) if item.get("failed")]
+                    return task["task"]["name"], "; ".join(items) or str(result.get("msg", ""))
     return None, None
 
 

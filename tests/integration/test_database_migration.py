@@ -11,10 +11,6 @@ from tests.integration.conftest import SUFFIX
 
 ONPREM_DB = "198.51.100.10"  # inventories/local
 
-# site.yml does not run aurora_dms yet: its target endpoint needs a DMS user of its own on Aurora
-# (DMS cannot use RDS-managed master credentials). These tests describe the finished role.
-pytestmark = pytest.mark.skip(reason="aurora_dms is not in site.yml yet (issue 5: DMS target credentials)")
-
 
 @pytest.fixture
 def rds(emulator_process):
@@ -95,6 +91,48 @@ def test_endpoints_read_their_credentials_from_secrets_manager(site, dms):
         assert "Password" not in endpoint and "Username" not in endpoint
 
 
+def _sql(emulator, cluster, statement, secret_arn=None):
+    response = emulator.client("rds-data").execute_statement(
+        resourceArn=cluster["DBClusterArn"],
+        secretArn=secret_arn or cluster["MasterUserSecret"]["SecretArn"],
+        database="appdb",
+        sql=statement,
+    )
+    return [[next(iter(field.values())) for field in record] for record in response.get("records") or []]
+
+
+def test_dms_writes_as_a_login_role_of_its_own_whose_password_is_only_in_its_secret(site, rds, dms, emulator_process):
+    (cluster,) = rds.describe_db_clusters(DBClusterIdentifier=f"aurora-{SUFFIX}")["DBClusters"]
+    assert cluster["HttpEndpointEnabled"] is True
+    (target,) = dms.describe_endpoints(Filters=[{"Name": "endpoint-id", "Values": [f"dms-target-{SUFFIX}"]}])[
+        "Endpoints"
+    ]
+    secret_id = target["PostgreSQLSettings"]["SecretsManagerSecretId"]
+    secret = json.loads(emulator_process.client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"])
+    assert (secret["username"], secret["host"], secret["port"]) == ("dms_writer", cluster["Endpoint"], 5432)
+    # The role exists in Aurora's PostgreSQL, as AWS's guide for DMS targets asks, and the secret logs in.
+    memberships = _sql(
+        emulator_process,
+        cluster,
+        "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+        "JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = 'dms_writer'",
+    )
+    assert memberships == [["rds_superuser"]]
+    assert _sql(emulator_process, cluster, "SELECT current_user", secret_arn=secret_id) == [["dms_writer"]]
+    assert secret["password"] not in site.outputs_file.read_text()
+    assert secret["password"] not in json.dumps(site.output)
+
+
+def test_access_role_reads_exactly_the_two_endpoint_secrets(site, dms, emulator_process):
+    names = [f"dms-source-{SUFFIX}", f"dms-target-{SUFFIX}"]
+    endpoints = dms.describe_endpoints(Filters=[{"Name": "endpoint-id", "Values": names}])["Endpoints"]
+    secret_ids = sorted(e["PostgreSQLSettings"]["SecretsManagerSecretId"] for e in endpoints)
+    iam = emulator_process.client("iam")
+    policy = iam.get_role_policy(RoleName=f"dms-secrets-{SUFFIX}", PolicyName="read-endpoint-secrets")
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert sorted(statement["Resource"]) == secret_ids
+
+
 def test_task_is_full_load_and_cdc_with_the_mappings_given(site, dms):
     (task,) = dms.describe_replication_tasks(
         Filters=[{"Name": "replication-task-id", "Values": [f"dms-task-{SUFFIX}"]}]
@@ -143,7 +181,7 @@ def test_migration_start_stop_resume_and_status(site, dms, emulator_process):
     assert _migration(emulator_process, "stop").rc == 0
     assert _task_status(dms) == "stopped"
     restarted = _migration(emulator_process, "start")
-    assert restarted.rc != 0 and "use -e migration_action=resume" in restarted.failed_message
+    assert restarted.rc != 0 and "Use -e migration_action=resume" in restarted.failed_message
     assert _migration(emulator_process, "resume").rc == 0
     assert _task_status(dms) == "running"
 
@@ -178,7 +216,9 @@ def test_unknown_migration_action_is_refused_with_the_valid_ones(emulator_proces
             "minimum capacity is not above",
             "above aurora_dms_max_acu",
         ),
-        ({"onprem_db_port": 70000}, "Check the on-premises source", "port from 1 to 65535"),
+        ({"aurora_dms_source_port": 70000}, "Check the on-premises source", "port from 1 to 65535"),
+        # onprem_db_port also opens sg-dms towards on-premises: the vpc role, first, refuses it.
+        ({"onprem_db_port": 70000}, "vpc : Check the ports", "vpc_onprem_db_port 70000 is not a TCP port"),
         ({"onprem_db_password": ""}, "source password is given", "onprem_db_password is not set"),
     ],
 )
