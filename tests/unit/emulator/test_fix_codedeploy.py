@@ -120,6 +120,54 @@ def test_plain_moto_answers_500_for_applications(plain_moto, call):
     assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
 
 
+APPLICATION_ARN = "arn:aws:codedeploy:us-east-1:123456789012:application:{}"
+
+
+def test_create_defaults_to_server_and_refuses_an_unknown_platform(emulator):
+    codedeploy = emulator.client("codedeploy")
+    codedeploy.create_application(applicationName="app-server")
+    assert codedeploy.get_application(applicationName="app-server")["application"]["computePlatform"] == "Server"
+    with pytest.raises(codedeploy.exceptions.InvalidComputePlatformException):
+        codedeploy.create_application(applicationName="app-k8s", computePlatform="Kubernetes")
+    assert codedeploy.list_applications()["applications"] == ["app-server"]
+
+
+def test_applications_answer_linked_to_git_hub(emulator):
+    codedeploy = emulator.client("codedeploy")
+    codedeploy.create_application(applicationName="app-dev", computePlatform="ECS")
+    assert codedeploy.get_application(applicationName="app-dev")["application"]["linkedToGitHub"] is False
+    (info,) = codedeploy.batch_get_applications(applicationNames=["app-dev"])["applicationsInfo"]
+    assert (info["applicationName"], info["linkedToGitHub"]) == ("app-dev", False)
+
+
+def test_tagging_a_missing_application_or_group_is_refused(emulator):
+    codedeploy = emulator.client("codedeploy")
+    with pytest.raises(codedeploy.exceptions.ApplicationDoesNotExistException):
+        codedeploy.tag_resource(ResourceArn=APPLICATION_ARN.format("app-dev"), Tags=[{"Key": "k", "Value": "v"}])
+    with pytest.raises(codedeploy.exceptions.ApplicationDoesNotExistException):
+        codedeploy.untag_resource(ResourceArn=APPLICATION_ARN.format("app-dev"), TagKeys=["k"])
+    codedeploy.create_application(applicationName="app-dev", computePlatform="ECS")
+    group_arn = "arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:app-dev/dg-dev"
+    with pytest.raises(codedeploy.exceptions.DeploymentGroupDoesNotExistException):
+        codedeploy.tag_resource(ResourceArn=group_arn, Tags=[{"Key": "k", "Value": "v"}])
+    # Nothing was left behind for the application to inherit.
+    assert codedeploy.list_tags_for_resource(ResourceArn=APPLICATION_ARN.format("app-dev"))["Tags"] == []
+    codedeploy.tag_resource(ResourceArn=APPLICATION_ARN.format("app-dev"), Tags=[{"Key": "k", "Value": "v"}])
+    codedeploy.untag_resource(ResourceArn=APPLICATION_ARN.format("app-dev"), TagKeys=["k"])
+    blue_green_group(codedeploy)
+    codedeploy.tag_resource(ResourceArn=group_arn, Tags=[{"Key": "k", "Value": "v"}])
+    assert codedeploy.list_tags_for_resource(ResourceArn=group_arn)["Tags"] == [{"Key": "k", "Value": "v"}]
+
+
+def test_plain_moto_describes_and_tags_applications_unlike_aws(plain_moto):
+    codedeploy = plain_moto.client("codedeploy", retries={"max_attempts": 1})
+    codedeploy.create_application(applicationName="app-server")
+    codedeploy.create_application(applicationName="app-k8s", computePlatform="Kubernetes")
+    application = codedeploy.get_application(applicationName="app-server")["application"]
+    assert "computePlatform" not in application and "linkedToGitHub" not in application
+    codedeploy.tag_resource(ResourceArn=APPLICATION_ARN.format("missing"), Tags=[{"Key": "k", "Value": "v"}])
+
+
 # -- codedeploy_deployment_groups: UpdateDeploymentGroup and DeleteDeploymentGroup -----------------------
 
 
