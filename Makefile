@@ -55,7 +55,7 @@ unit: setup ## unit tests (modules, module_utils, filters, emulator)
 	pytest -n 2 --dist loadfile tests/unit
 
 integration: setup ## playbooks against the emulator
-	pytest tests/integration
+	pytest --durations=12 tests/integration
 
 build: setup ## the collection tarball in .cache/build/
 	@rm -rf .cache/build && mkdir -p .cache/build
