@@ -96,7 +96,7 @@ def one_repetition(scale: float) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--scale", type=float, default=0.1, help="emulator latency scale (1.0 = AWS's typical times)")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions; medians are reported")
     args = parser.parse_args()
