@@ -54,6 +54,8 @@ def test_second_suffix_with_another_cidr_and_no_vpn_peer_and_its_teardown_leave_
     assert removed.rc == 0, removed.failed_message
     assert resources_of(emulator_process, "other") == {}
     assert resources_of(emulator_process, SUFFIX) == before
+    # The first environment's DMS still needs the account-wide service roles.
+    assert _dms_service_roles(emulator_process) == ["dms-cloudwatch-logs-role", "dms-vpc-role"]
 
 
 def test_teardown_after_a_deploy_killed_between_two_roles(fresh_emulator):
@@ -92,3 +94,10 @@ def test_teardown_leaves_nothing_and_succeeds_again(site, emulator_process):
         assert result.rc == 0, result.failed_message
         assert resources_of(emulator_process, SUFFIX) == {}
         assert not site.outputs_file.exists()
+        # The last DMS of the account is gone, and with it the service roles AWS wanted for it.
+        assert _dms_service_roles(emulator_process) == []
+
+
+def _dms_service_roles(emulator) -> list[str]:
+    roles = emulator.client("iam").list_roles()["Roles"]
+    return sorted(r["RoleName"] for r in roles if r["RoleName"] in ("dms-vpc-role", "dms-cloudwatch-logs-role"))
