@@ -354,7 +354,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
-WAIT_DELAY = 30  # botocore's RDS waiters poll every 30 seconds
+from ansible_collections.envmigrate.aws.plugins.module_utils.rds import describe_cluster
+from ansible_collections.envmigrate.aws.plugins.module_utils.rds import wait_for_cluster
+
 # Options that name a CreateDBCluster parameter one to one.
 CREATE_PARAMETERS = {
     "engine": "Engine",
@@ -388,14 +390,6 @@ SETTINGS = list(CREATE_PARAMETERS) + ["manage_master_user_password", "serverless
 
 
 # -- reading -------------------------------------------------------------------------------------
-
-
-def describe_cluster(client, identifier):
-    try:
-        clusters = client.describe_db_clusters(aws_retry=True, DBClusterIdentifier=identifier)["DBClusters"]
-    except is_boto3_error_code("DBClusterNotFoundFault"):
-        return None
-    return clusters[0] if clusters else None
 
 
 def log_exports(cluster):
@@ -567,13 +561,8 @@ def changed_settings(current, wanted):
 
 
 def wait_for(module, client, waiter_name, identifier):
-    timeout = module.params["wait_timeout"]
-    delay = min(WAIT_DELAY, max(timeout / 4.0, 0.1))  # poll at least four times within a short timeout
-    config = {"Delay": delay, "MaxAttempts": max(1, int(timeout / delay))}
-    try:
-        client.get_waiter(waiter_name).wait(DBClusterIdentifier=identifier, WaiterConfig=config)
-    except botocore.exceptions.WaiterError as e:
-        module.fail_json_aws(e, msg="Failed while waiting (%s) for DB cluster %s" % (waiter_name, identifier))
+    msg = "Failed while waiting (%s) for DB cluster %s" % (waiter_name, identifier)
+    wait_for_cluster(module, client, waiter_name, identifier, msg)
 
 
 def scaling_parameter(configuration):

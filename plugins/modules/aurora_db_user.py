@@ -186,10 +186,12 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+from ansible_collections.envmigrate.aws.plugins.module_utils.rds import describe_cluster
+from ansible_collections.envmigrate.aws.plugins.module_utils.rds import wait_for_cluster
+
 # Names go into SQL as quoted identifiers; this keeps them plain, so quoting can never be escaped.
 ROLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 PASSWORD_LENGTH = 32
-WAIT_DELAY = 30
 
 # One statement reads everything about the role, so a run costs one Data API call when nothing changes.
 ROLE_STATE_SQL = """SELECT json_build_object(
@@ -253,14 +255,6 @@ class Cluster(object):
         return None
 
 
-def describe_cluster(client, identifier):
-    try:
-        clusters = client.describe_db_clusters(aws_retry=True, DBClusterIdentifier=identifier)["DBClusters"]
-    except is_boto3_error_code("DBClusterNotFoundFault"):
-        return None
-    return clusters[0] if clusters else None
-
-
 def available_cluster(module, rds):
     """The cluster, waited for until available; fails when SQL cannot run on it."""
     identifier = module.params["cluster_identifier"]
@@ -272,13 +266,8 @@ def available_cluster(module, rds):
     if problem:
         module.fail_json(msg=problem)
     if description["Status"] != "available":
-        timeout = module.params["wait_timeout"]
-        delay = min(WAIT_DELAY, max(timeout / 4.0, 0.1))
-        config = {"Delay": delay, "MaxAttempts": max(1, int(timeout / delay))}
-        try:
-            rds.get_waiter("db_cluster_available").wait(DBClusterIdentifier=identifier, WaiterConfig=config)
-        except botocore.exceptions.WaiterError as e:
-            module.fail_json_aws(e, msg="DB cluster %s did not become available" % identifier)
+        msg = "DB cluster %s did not become available" % identifier
+        wait_for_cluster(module, rds, "db_cluster_available", identifier, msg)
     return cluster
 
 
