@@ -11,10 +11,27 @@ ROLE = "arn:aws:iam::123456789012:role/codedeploy-dev"
 LISTENER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/alb-dev/0123456789abcdef/fedcba9876543210"
 
 
-def blue_green_group(codedeploy, application: str = "app-dev", group: str = "dg-dev", **extra) -> None:
-    """Application and ECS blue/green deployment group for service svc-dev in cluster ecs-dev."""
+def blue_green_group(
+    codedeploy,
+    application: str = "app-dev",
+    group: str = "dg-dev",
+    prod: str = LISTENER,
+    test: str | None = None,
+    **extra,
+) -> None:
+    """Application and ECS blue/green deployment group for service svc-dev in cluster ecs-dev.
+
+    Target groups tg-blue-dev and tg-green-dev; production listener ``prod``, test listener ``test``.
+    """
     if application not in codedeploy.list_applications()["applications"]:
         codedeploy.create_application(applicationName=application, computePlatform="ECS")
+    pair = {
+        "targetGroups": [{"name": "tg-blue-dev"}, {"name": "tg-green-dev"}],
+        "prodTrafficRoute": {"listenerArns": [prod]},
+    }
+    if test:
+        pair["testTrafficRoute"] = {"listenerArns": [test]}
+    settings = {"autoRollbackConfiguration": {"enabled": True, "events": ["DEPLOYMENT_FAILURE"]}, **extra}
     codedeploy.create_deployment_group(
         applicationName=application,
         deploymentGroupName=group,
@@ -26,16 +43,8 @@ def blue_green_group(codedeploy, application: str = "app-dev", group: str = "dg-
             "deploymentReadyOption": {"actionOnTimeout": "CONTINUE_DEPLOYMENT"},
         },
         ecsServices=[{"serviceName": "svc-dev", "clusterName": "ecs-dev"}],
-        loadBalancerInfo={
-            "targetGroupPairInfoList": [
-                {
-                    "targetGroups": [{"name": "tg-blue-dev"}, {"name": "tg-green-dev"}],
-                    "prodTrafficRoute": {"listenerArns": [LISTENER]},
-                }
-            ]
-        },
-        autoRollbackConfiguration={"enabled": True, "events": ["DEPLOYMENT_FAILURE"]},
-        **extra,
+        loadBalancerInfo={"targetGroupPairInfoList": [pair]},
+        **settings,
     )
 
 
@@ -250,23 +259,23 @@ def test_plain_moto_answers_500_for_groups(plain_moto, call):
 FAST = {"Delay": 1, "MaxAttempts": 5}
 
 
-def ecs_service(emulator) -> list[str]:
-    """Cluster ecs-dev with a CODE_DEPLOY service svc-dev on revision 1 of two task definitions."""
+def ecs_service(emulator, images=("app:v1", "app:v2"), controller: str = "CODE_DEPLOY") -> list[str]:
+    """Cluster ecs-dev with a service svc-dev on revision 1 of task definitions running ``images`` (one each)."""
     ecs = emulator.client("ecs")
     ecs.create_cluster(clusterName="ecs-dev")
     arns = [
         ecs.register_task_definition(
             family="app-dev",
-            containerDefinitions=[{"name": "app", "image": f"app:{tag}", "memory": 512, "essential": True}],
+            containerDefinitions=[{"name": "app", "image": image, "memory": 512, "essential": True}],
         )["taskDefinition"]["taskDefinitionArn"]
-        for tag in ("v1", "v2")
+        for image in images
     ]
     ecs.create_service(
         cluster="ecs-dev",
         serviceName="svc-dev",
         taskDefinition=arns[0],
         desiredCount=1,
-        deploymentController={"type": "CODE_DEPLOY"},
+        deploymentController={"type": controller},
     )
     return arns
 
@@ -332,3 +341,222 @@ def test_plain_moto_never_succeeds_and_cannot_stop(plain_moto):
     with pytest.raises(ClientError) as error:
         codedeploy.stop_deployment(deploymentId=deployment_id)
     assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+
+
+# -- codedeploy_deployments: traffic moves to the replacement target group ------------------------------
+
+
+REGISTRY = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+
+
+def load_balancer(session) -> dict:
+    """ALB alb-dev with target groups tg-blue-dev and tg-green-dev; a production (80) and a test (8080) listener,
+    both forwarding to blue (the test one through a ForwardConfig)."""
+    ec2, elb = session.client("ec2"), session.client("elbv2")
+    vpc_id = ec2.create_vpc(CidrBlock="10.60.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"10.60.{i}.0/24", AvailabilityZone=f"us-east-1{zone}")["Subnet"][
+            "SubnetId"
+        ]
+        for i, zone in ((1, "a"), (2, "b"))
+    ]
+    alb = elb.create_load_balancer(Name="alb-dev", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    arns = {
+        color: elb.create_target_group(
+            Name=f"tg-{color}-dev", Protocol="HTTP", Port=8080, VpcId=vpc_id, TargetType="ip"
+        )["TargetGroups"][0]["TargetGroupArn"]
+        for color in ("blue", "green")
+    }
+    forward = {"Type": "forward", "TargetGroupArn": arns["blue"]}
+    weighted = {"Type": "forward", "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": arns["blue"], "Weight": 1}]}}
+    for name, port, action in (("prod", 80, forward), ("test", 8080, weighted)):
+        arns[name] = elb.create_listener(LoadBalancerArn=alb, Protocol="HTTP", Port=port, DefaultActions=[action])[
+            "Listeners"
+        ][0]["ListenerArn"]
+    return arns
+
+
+def forwarded_to(session, listener_arn: str) -> set[str]:
+    """The target groups a listener's default action forwards to, as DescribeListeners shows them."""
+    (listener,) = session.client("elbv2").describe_listeners(ListenerArns=[listener_arn])["Listeners"]
+    (action,) = listener["DefaultActions"]
+    groups = {group["TargetGroupArn"] for group in action.get("ForwardConfig", {}).get("TargetGroups", [])}
+    return groups | ({action["TargetGroupArn"]} if "TargetGroupArn" in action else set())
+
+
+def traffic(session, arns: dict) -> tuple[set[str], set[str]]:
+    return forwarded_to(session, arns["prod"]), forwarded_to(session, arns["test"])
+
+
+def test_success_moves_production_and_test_traffic_to_the_replacement(emulator):
+    codedeploy = emulator.client("codedeploy")
+    old, new = ecs_service(emulator)
+    arns = load_balancer(emulator)
+    blue, green = {arns["blue"]}, {arns["green"]}
+    blue_green_group(codedeploy, prod=arns["prod"], test=arns["test"])
+
+    deployment_id = deploy(codedeploy, new)
+    assert deployment(codedeploy, deployment_id)["status"] == "InProgress"
+    assert traffic(emulator, arns) == (blue, blue)
+    codedeploy.get_waiter("deployment_successful").wait(deploymentId=deployment_id, WaiterConfig=FAST)
+    assert traffic(emulator, arns) == (green, green)
+    (green_group,) = emulator.client("elbv2").describe_target_groups(TargetGroupArns=[arns["green"]])["TargetGroups"]
+    assert len(green_group["LoadBalancerArns"]) == 1
+
+    # The next release goes the other way: green is now the original.
+    deployment_id = deploy(codedeploy, old)
+    codedeploy.get_waiter("deployment_successful").wait(deploymentId=deployment_id, WaiterConfig=FAST)
+    assert traffic(emulator, arns) == (blue, blue)
+    services = emulator.client("ecs").describe_services(cluster="ecs-dev", services=["svc-dev"])["services"]
+    assert services[0]["taskDefinition"] == old
+
+
+def test_stopped_deployment_keeps_traffic_on_the_original(emulator):
+    codedeploy = emulator.client("codedeploy")
+    old, new = ecs_service(emulator)
+    arns = load_balancer(emulator)
+    blue_green_group(codedeploy, prod=arns["prod"], test=arns["test"])
+    deployment_id = deploy(codedeploy, new)
+    codedeploy.stop_deployment(deploymentId=deployment_id, autoRollbackEnabled=True)
+    for _ in range(3):
+        assert deployment(codedeploy, deployment_id)["status"] == "Stopped"
+    assert traffic(emulator, arns) == ({arns["blue"]}, {arns["blue"]})
+    services = emulator.client("ecs").describe_services(cluster="ecs-dev", services=["svc-dev"])["services"]
+    assert services[0]["taskDefinition"] == old
+
+
+# -- codedeploy_deployments: an image ECS cannot pull fails the deployment ------------------------------
+
+
+@pytest.mark.parametrize("rollback", [True, False], ids=["auto-rollback", "no-rollback"])
+def test_image_missing_from_ecr_fails_the_deployment(emulator, rollback):
+    codedeploy = emulator.client("codedeploy")
+    image = f"{REGISTRY}/app-dev:v2"
+    old, new = ecs_service(emulator, images=("app:v1", image))
+    arns = load_balancer(emulator)
+    blue_green_group(
+        codedeploy,
+        prod=arns["prod"],
+        test=arns["test"],
+        autoRollbackConfiguration={"enabled": rollback, "events": ["DEPLOYMENT_FAILURE"]},
+    )
+    deployment_id = deploy(codedeploy, new)
+    with pytest.raises(WaiterError, match="Failed"):
+        codedeploy.get_waiter("deployment_successful").wait(deploymentId=deployment_id, WaiterConfig=FAST)
+    info = deployment(codedeploy, deployment_id)
+    assert info["status"] == "Failed" and info["completeTime"] >= info["startTime"]
+    assert info["errorInformation"]["code"] == "ECS_UPDATE_ERROR"
+    assert (
+        f"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref {image}"
+        in (info["errorInformation"]["message"])
+    )
+    assert bool(info.get("rollbackInfo", {}).get("rollbackMessage")) is rollback
+    assert traffic(emulator, arns) == ({arns["blue"]}, {arns["blue"]})
+    services = emulator.client("ecs").describe_services(cluster="ecs-dev", services=["svc-dev"])["services"]
+    assert services[0]["taskDefinition"] == old
+
+
+def test_images_in_ecr_by_tag_or_digest_deploy(emulator):
+    codedeploy, ecr, ecs = emulator.client("codedeploy"), emulator.client("ecr"), emulator.client("ecs")
+    ecr.create_repository(repositoryName="app-dev")
+    manifest = json.dumps(
+        {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+            "config": {"digest": "sha256:" + "a" * 64},
+            "layers": [],
+        }
+    )
+    digest = ecr.put_image(repositoryName="app-dev", imageManifest=manifest, imageTag="v2")["image"]["imageId"][
+        "imageDigest"
+    ]
+    ecs_service(emulator)
+    new = ecs.register_task_definition(
+        family="app-dev",
+        containerDefinitions=[
+            {"name": "app", "image": f"{REGISTRY}/app-dev:v2", "memory": 256},
+            {"name": "sidecar", "image": f"{REGISTRY}/app-dev@{digest}", "memory": 256},
+            {"name": "proxy", "image": "public.ecr.aws/nginx/nginx:1.27", "memory": 256},  # not this registry
+        ],
+    )["taskDefinition"]["taskDefinitionArn"]
+    blue_green_group(codedeploy)
+    deployment_id = deploy(codedeploy, new)
+    codedeploy.get_waiter("deployment_successful").wait(deploymentId=deployment_id, WaiterConfig=FAST)
+    assert deployment(codedeploy, deployment_id)["errorInformation"] == {}
+
+
+def test_image_served_by_a_pull_through_cache_rule_deploys(emulator):
+    codedeploy, ecr = emulator.client("codedeploy"), emulator.client("ecr")
+    ecr.create_pull_through_cache_rule(ecrRepositoryPrefix="ecr-public", upstreamRegistryUrl="public.ecr.aws")
+    _, new = ecs_service(emulator, images=("app:v1", f"{REGISTRY}/ecr-public/nginx/nginx:1.27"))
+    blue_green_group(codedeploy)
+    deployment_id = deploy(codedeploy, new)
+    codedeploy.get_waiter("deployment_successful").wait(deploymentId=deployment_id, WaiterConfig=FAST)
+    # The pull cached the image, as ECR does on AWS.
+    images = ecr.describe_images(repositoryName="ecr-public/nginx/nginx")["imageDetails"]
+    assert [image["imageTags"] for image in images] == [["1.27"]]
+
+
+# -- codedeploy_deployments: CreateDeployment's checks; ListDeployments ---------------------------------
+
+
+def test_second_deployment_while_one_is_active_is_refused(emulator):
+    codedeploy = emulator.client("codedeploy")
+    old, new = ecs_service(emulator)
+    blue_green_group(codedeploy)
+    first = deploy(codedeploy, new)
+    for _ in range(2):  # Created, then InProgress
+        with pytest.raises(codedeploy.exceptions.DeploymentLimitExceededException) as error:
+            deploy(codedeploy, old)
+        assert error.value.response["Error"]["Message"] == (
+            f"The Deployment Group 'dg-dev' already has an active Deployment '{first}'"
+        )
+        deployment(codedeploy, first)
+    codedeploy.get_waiter("deployment_successful").wait(deploymentId=first, WaiterConfig=FAST)
+    deploy(codedeploy, old)
+
+
+@pytest.mark.parametrize("controller", ["ECS", None], ids=["rolling-service", "missing-service"])
+def test_ecs_group_needs_a_code_deploy_service(emulator, controller):
+    codedeploy = emulator.client("codedeploy")
+    if controller:
+        _, new = ecs_service(emulator, controller=controller)
+    else:
+        new = "arn:aws:ecs:us-east-1:123456789012:task-definition/app-dev:2"
+    blue_green_group(codedeploy)
+    with pytest.raises(codedeploy.exceptions.InvalidECSServiceException) as error:
+        deploy(codedeploy, new)
+    assert ("CODE_DEPLOY" if controller else "does not exist") in error.value.response["Error"]["Message"]
+    assert codedeploy.list_deployments()["deployments"] == []
+
+
+def test_list_deployments_filters_and_refuses_unknown_names(emulator):
+    codedeploy = emulator.client("codedeploy")
+    _, new = ecs_service(emulator)
+    blue_green_group(codedeploy)
+    blue_green_group(codedeploy, group="dg-other")
+    done = deploy(codedeploy, new)
+    codedeploy.get_waiter("deployment_successful").wait(deploymentId=done, WaiterConfig=FAST)
+    running = deploy(codedeploy, new, group="dg-other")
+
+    def listed(**filters):
+        return codedeploy.list_deployments(**filters)["deployments"]
+
+    assert sorted(listed()) == sorted([done, running])
+    assert listed(applicationName="app-dev", deploymentGroupName="dg-other") == [running]
+    assert listed(includeOnlyStatuses=["Created", "Queued", "InProgress", "Ready", "Baking"]) == [running]
+    assert listed(applicationName="app-dev", deploymentGroupName="dg-dev", includeOnlyStatuses=["InProgress"]) == []
+    with pytest.raises(codedeploy.exceptions.ApplicationDoesNotExistException):
+        listed(applicationName="missing", deploymentGroupName="dg-dev")
+    with pytest.raises(codedeploy.exceptions.DeploymentGroupDoesNotExistException):
+        listed(applicationName="app-dev", deploymentGroupName="missing")
+
+
+def test_plain_moto_checks_nothing_when_deploying(plain_moto):
+    codedeploy = plain_moto.client("codedeploy", retries={"max_attempts": 1})
+    _, new = ecs_service(plain_moto, controller="ECS")  # AWS: InvalidECSServiceException
+    blue_green_group(codedeploy)
+    first, second = deploy(codedeploy, new), deploy(codedeploy, new)  # AWS: DeploymentLimitExceededException
+    assert sorted(codedeploy.list_deployments()["deployments"]) == sorted([first, second])
+    # AWS: DeploymentGroupDoesNotExistException
+    assert codedeploy.list_deployments(applicationName="app-dev", deploymentGroupName="missing")["deployments"] == []

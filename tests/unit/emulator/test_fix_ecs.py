@@ -1,4 +1,4 @@
-"""emulator/fixes/ecs_*.py: cluster capacity providers, health check grace period, awsvpc without security groups."""
+"""emulator/fixes/ecs_*.py: capacity providers, grace period, awsvpc without security groups, CODE_DEPLOY updates."""
 
 from __future__ import annotations
 
@@ -186,3 +186,92 @@ def test_plain_moto_cannot_run_the_task(plain_moto, memory, dns_hostnames):
     with pytest.raises(ClientError) as error:
         run_task(plain_moto, container_memory=memory, dns_hostnames=dns_hostnames)
     assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+
+
+# -- ecs_code_deploy_controller ----------------------------------------------
+
+
+def service_with_controller(session, controller: str = "CODE_DEPLOY") -> tuple:
+    """ECS client and service svc-dev (revision 1 of app-dev, revision 2 registered too) with this controller."""
+    ecs = session.client("ecs", retries={"max_attempts": 1})
+    ecs.create_cluster(clusterName="ecs-dev")
+    for tag in ("v1", "v2"):
+        ecs.register_task_definition(
+            family="app-dev", containerDefinitions=[{"name": "app", "image": f"app:{tag}", "memory": 512}]
+        )
+    ecs.create_service(
+        cluster="ecs-dev",
+        serviceName="svc-dev",
+        taskDefinition="app-dev:1",
+        desiredCount=1,
+        deploymentController={"type": controller},
+    )
+    return ecs
+
+
+def described(ecs) -> dict:
+    return ecs.describe_services(cluster="ecs-dev", services=["svc-dev"])["services"][0]
+
+
+@pytest.mark.parametrize(
+    ("parameter", "value", "named"),
+    [
+        ("taskDefinition", "app-dev:2", "task definition"),
+        ("taskDefinition", "", "task definition"),  # what community.aws.ecs_service sends
+        (
+            "loadBalancers",
+            [{"targetGroupArn": TARGET_GROUP, "containerName": "app", "containerPort": 8080}],
+            "load balancers",
+        ),
+        ("networkConfiguration", {"awsvpcConfiguration": {"subnets": ["subnet-12345678"]}}, "network parameters"),
+        ("platformVersion", "1.4.0", "platform version"),
+        (
+            "serviceRegistries",
+            [{"registryArn": "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1"}],
+            "service registries",
+        ),
+    ],
+    ids=["task-definition", "empty-task-definition", "load-balancers", "network", "platform", "registries"],
+)
+def test_code_deploy_service_refuses_what_codedeploy_deploys(emulator, parameter, value, named):
+    ecs = service_with_controller(emulator)
+    with pytest.raises(ecs.exceptions.InvalidParameterException) as error:
+        ecs.update_service(cluster="ecs-dev", service="svc-dev", desiredCount=2, **{parameter: value})
+    message = error.value.response["Error"]["Message"]
+    assert message.endswith(
+        " on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment."
+    )
+    assert message.startswith(f"Unable to update {named}")
+    service = described(ecs)
+    assert (service["taskDefinition"].rsplit("/", 1)[1], service["desiredCount"]) == ("app-dev:1", 1)
+
+
+def test_code_deploy_service_takes_what_update_service_may_change(emulator):
+    ecs = service_with_controller(emulator)
+    ecs.update_service(
+        cluster="ecs-dev",
+        service="svc-dev",
+        desiredCount=3,
+        deploymentConfiguration={"maximumPercent": 200, "minimumHealthyPercent": 50},
+        healthCheckGracePeriodSeconds=30,
+        placementStrategy=[{"type": "spread", "field": "attribute:ecs.availability-zone"}],
+        placementConstraints=[],
+        enableECSManagedTags=True,
+        propagateTags="SERVICE",
+    )
+    service = described(ecs)
+    assert (service["desiredCount"], service["healthCheckGracePeriodSeconds"]) == (3, 30)
+    assert service["deploymentConfiguration"]["minimumHealthyPercent"] == 50
+    assert service["taskDefinition"].endswith("app-dev:1")
+
+
+def test_rolling_service_still_takes_a_new_task_definition(emulator):
+    ecs = service_with_controller(emulator, controller="ECS")
+    ecs.update_service(cluster="ecs-dev", service="svc-dev", taskDefinition="app-dev:2")
+    assert described(ecs)["taskDefinition"].endswith("app-dev:2")
+
+
+def test_plain_moto_updates_a_code_deploy_service_task_definition(plain_moto):
+    ecs = service_with_controller(plain_moto)
+    ecs.update_service(cluster="ecs-dev", service="svc-dev", taskDefinition="app-dev:2")  # AWS refuses
+    assert described(ecs)["taskDefinition"].endswith("app-dev:2")
