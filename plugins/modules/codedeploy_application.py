@@ -124,39 +124,22 @@ application:
       sample: {"Environment": "dev"}
 """
 
-import re
-
 try:
     import botocore
 except ImportError:
     pass  # caught by AnsibleAWSModule
 
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
-# botocore's model of CodeDeploy (shape ApplicationName): 1 to 100 characters of [A-Za-z0-9+=,.@_-].
-NAME_MAX_LENGTH = 100
-NAME_REFUSED_CHARACTERS = re.compile(r"[^A-Za-z0-9+=,.@_-]")
-
-
-def name_problem(name):
-    """Why CodeDeploy would refuse the application name, or None."""
-    if not 1 <= len(name) <= NAME_MAX_LENGTH:
-        return "name must be 1 to %d characters long (got %d)" % (NAME_MAX_LENGTH, len(name))
-    refused = sorted(set(NAME_REFUSED_CHARACTERS.findall(name)))
-    if refused:
-        return "name %r has characters CodeDeploy refuses (%s); it allows letters, digits and +=,.@_-" % (
-            name,
-            " ".join(repr(c) for c in refused),
-        )
-    return None
+from ansible_collections.envmigrate.aws.plugins.module_utils.retries import retry_decorator
+from ansible_collections.envmigrate.aws.plugins.module_utils.codedeploy import codedeploy_arn
+from ansible_collections.envmigrate.aws.plugins.module_utils.codedeploy import list_tags
+from ansible_collections.envmigrate.aws.plugins.module_utils.codedeploy import name_problem
+from ansible_collections.envmigrate.aws.plugins.module_utils.codedeploy import snake_result
+from ansible_collections.envmigrate.aws.plugins.module_utils.codedeploy import tag_changes
+from ansible_collections.envmigrate.aws.plugins.module_utils.codedeploy import update_tags
 
 
 class Application(object):
@@ -165,20 +148,13 @@ class Application(object):
     def __init__(self, module):
         self.module = module
         self.name = module.params["name"]
-        self.client = module.client("codedeploy", retry_decorator=AWSRetry.jittered_backoff())
+        self.client = module.client("codedeploy", retry_decorator=retry_decorator())
         self._arn = None
 
     @property
     def arn(self):
-        """GetApplication names no ARN or account; the account comes from STS (or IAM)."""
         if self._arn is None:
-            account_id, partition = get_aws_account_info(self.module)
-            self._arn = "arn:%s:codedeploy:%s:%s:application:%s" % (
-                partition,
-                self.module.region,
-                account_id,
-                self.name,
-            )
+            self._arn = codedeploy_arn(self.module, "application:%s" % self.name)
         return self._arn
 
     def describe(self):
@@ -187,16 +163,7 @@ class Application(object):
             application = self.client.get_application(aws_retry=True, applicationName=self.name)["application"]
         except is_boto3_error_code("ApplicationDoesNotExistException"):
             return None
-        return dict(application, tags=self.tags())
-
-    def tags(self):
-        tags, token = [], {}
-        while True:
-            page = self.client.list_tags_for_resource(aws_retry=True, ResourceArn=self.arn, **token)
-            tags.extend(page.get("Tags") or [])
-            if not page.get("NextToken"):
-                return boto3_tag_list_to_ansible_dict(tags)
-            token = {"NextToken": page["NextToken"]}
+        return dict(application, tags=list_tags(self.client, self.arn))
 
     def create(self, compute_platform, tags):
         """Create the application; (True, it), or (False, the one that appeared since it was described)."""
@@ -213,10 +180,7 @@ class Application(object):
         return True, self.describe()
 
     def update_tags(self, to_set, to_remove):
-        if to_remove:
-            self.client.untag_resource(aws_retry=True, ResourceArn=self.arn, TagKeys=to_remove)
-        if to_set:
-            self.client.tag_resource(aws_retry=True, ResourceArn=self.arn, Tags=ansible_dict_to_boto3_tag_list(to_set))
+        update_tags(self.client, self.arn, to_set, to_remove)
 
     def delete(self):
         # CodeDeploy deletes the deployment groups with the application, and answers no error for a missing one.
@@ -234,16 +198,6 @@ def settings(application):
     }
 
 
-def application_result(application, arn):
-    if not application:
-        return {}
-    result = camel_dict_to_snake_dict(application, ignore_list=["tags"])
-    if hasattr(result.get("create_time"), "isoformat"):
-        result["create_time"] = result["create_time"].isoformat()
-    result["arn"] = arn
-    return result
-
-
 def update(module, application, current):
     params = module.params
     platform, wanted_platform = current.get("computePlatform"), params["compute_platform"]
@@ -253,17 +207,14 @@ def update(module, application, current):
             "first (state=absent) or set compute_platform=%s" % (application.name, platform, wanted_platform, platform)
         )
     before = settings(current)
-    to_set, to_remove = {}, []
-    if params["tags"] is not None:
-        to_set, to_remove = compare_aws_tags(current["tags"], params["tags"], params["purge_tags"])
-    tags = dict(((k, v) for k, v in current["tags"].items() if k not in to_remove), **to_set)
+    to_set, to_remove, tags = tag_changes(current["tags"], params["tags"], params["purge_tags"])
     changed = bool(to_set or to_remove)
     if changed and not module.check_mode:
         application.update_tags(to_set, to_remove)
         current = application.describe() or dict(current, tags=tags)
     else:
         current = dict(current, tags=tags)
-    return changed, application_result(current, application.arn), before, settings(current)
+    return changed, snake_result(current, application.arn), before, settings(current)
 
 
 def ensure_present(module, application, current):
@@ -277,7 +228,7 @@ def ensure_present(module, application, current):
     created, current = application.create(params["compute_platform"], params["tags"])
     if not created:
         return update(module, application, current)
-    return True, application_result(current, application.arn), {}, settings(current)
+    return True, snake_result(current, application.arn), {}, settings(current)
 
 
 def ensure_absent(module, application, current):

@@ -271,3 +271,16 @@ def test_unknown_compute_platform_is_refused_before_any_request(emulator):
     result = run_module(emulator, MODULE, dict(WANTED, compute_platform="Kubernetes"))
     assert result["failed"] is True and "value of compute_platform must be one of" in result["msg"]
     assert emulator.journal() == []
+
+
+def test_throttling_is_retried_by_the_module(emulator, codedeploy, monkeypatch):
+    """AWSRetry does not know CodeDeploy's ThrottlingException unless told; botocore gives up at once here."""
+    from ansible_collections.amazon.aws.plugins.module_utils import cloud
+
+    monkeypatch.setattr(cloud.time, "sleep", lambda seconds: None)
+    emulator.inject_fault("codedeploy", "CreateApplication", "ThrottlingException", "Rate exceeded", count=2)
+    emulator.mark()
+    result = run_module(emulator, MODULE, dict(WANTED, aws_config={"retries": {"max_attempts": 1}}))
+    assert result["changed"] is True
+    assert operations(emulator) == ["CreateApplication"] * 3
+    assert described(codedeploy)["computePlatform"] == "ECS"
