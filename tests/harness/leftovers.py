@@ -85,6 +85,62 @@ def _roles(emulator, suffix):
     return [r["RoleName"] for r in roles if _owned(suffix, r["RoleName"])]
 
 
+def _ecr_repositories(emulator, suffix):
+    repositories = emulator.client("ecr").describe_repositories()["repositories"]
+    # Pull-through cache repositories are named <prefix>/<upstream path>; the prefix carries the suffix.
+    return [r["repositoryName"] for r in repositories if _owned(suffix, r["repositoryName"].split("/")[0])]
+
+
+def _pull_through_rules(emulator, suffix):
+    rules = emulator.client("ecr").describe_pull_through_cache_rules()["pullThroughCacheRules"]
+    return [r["ecrRepositoryPrefix"] for r in rules if _owned(suffix, r["ecrRepositoryPrefix"])]
+
+
+def _ecs_clusters(emulator, suffix):
+    ecs = emulator.client("ecs")
+    arns = ecs.list_clusters()["clusterArns"]
+    clusters = ecs.describe_clusters(clusters=arns)["clusters"] if arns else []
+    return [c["clusterName"] for c in clusters if c["status"] == "ACTIVE" and _owned(suffix, c["clusterName"])]
+
+
+def _ecs_services(emulator, suffix):
+    ecs = emulator.client("ecs")
+    found = []
+    for cluster in ecs.list_clusters()["clusterArns"]:
+        arns = ecs.list_services(cluster=cluster)["serviceArns"]
+        services = ecs.describe_services(cluster=cluster, services=arns)["services"] if arns else []
+        found += [s["serviceName"] for s in services if s["status"] != "INACTIVE" and _owned(suffix, s["serviceName"])]
+    return found
+
+
+def _task_definitions(emulator, suffix):
+    arns = emulator.client("ecs").list_task_definitions(status="ACTIVE")["taskDefinitionArns"]
+    return [a.rsplit("/", 1)[1] for a in arns if _owned(suffix, a.rsplit("/", 1)[1].split(":")[0])]
+
+
+def _load_balancers(emulator, suffix):
+    elbv2 = emulator.client("elbv2")
+    return [
+        b["LoadBalancerName"]
+        for b in elbv2.describe_load_balancers()["LoadBalancers"]
+        if _owned(suffix, b["LoadBalancerName"])
+    ]
+
+
+def _target_groups(emulator, suffix):
+    groups = emulator.client("elbv2").describe_target_groups()["TargetGroups"]
+    return [g["TargetGroupName"] for g in groups if _owned(suffix, g["TargetGroupName"])]
+
+
+def _codedeploy_applications(emulator, suffix):
+    return [a for a in emulator.client("codedeploy").list_applications()["applications"] if _owned(suffix, a)]
+
+
+def _log_groups(emulator, suffix):
+    groups = emulator.client("logs").describe_log_groups()["logGroups"]
+    return [g["logGroupName"] for g in groups if _owned(suffix, g["logGroupName"])]
+
+
 SCANNERS: dict[str, Callable] = {
     "vpc": _ec2("describe_vpcs", "Vpcs", "VpcId"),
     "subnet": _ec2("describe_subnets", "Subnets", "SubnetId"),
@@ -113,6 +169,15 @@ SCANNERS: dict[str, Callable] = {
     ),
     "secret": _secrets,
     "iam_role": _roles,
+    "ecr_repository": _ecr_repositories,
+    "ecr_pull_through_cache_rule": _pull_through_rules,
+    "ecs_cluster": _ecs_clusters,
+    "ecs_service": _ecs_services,
+    "ecs_task_definition": _task_definitions,
+    "load_balancer": _load_balancers,
+    "target_group": _target_groups,
+    "codedeploy_application": _codedeploy_applications,
+    "log_group": _log_groups,
 }
 
 
