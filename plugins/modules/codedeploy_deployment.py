@@ -220,7 +220,7 @@ deployment:
       type: str
       sample: "2024-05-02T09:47:31.789000+00:00"
     revision:
-      description: The revision deployed; RV(deployment.revision.app_spec_content.content) is the AppSpec as sent.
+      description: The revision deployed; its C(app_spec_content.content) is the AppSpec as sent.
       type: dict
       sample: {"revision_type": "AppSpecContent", "app_spec_content": {"content": "{\"version\": 0.0, ...}"}}
     error_information:

@@ -82,7 +82,7 @@ options:
     default: present
 notes:
   - A rule alone creates no repository; the first pull of an image under the prefix does.
-  - Rules of the default registry of the account only (no O(registry_id) option).
+  - Rules of the default registry of the account only (no C(registryId) parameter).
   - Uses C(ecr:DescribePullThroughCacheRules), C(ecr:CreatePullThroughCacheRule), C(ecr:UpdatePullThroughCacheRule),
     C(ecr:DeletePullThroughCacheRule), and with O(delete_cached_repositories) C(ecr:DescribeRepositories) and
     C(ecr:DeleteRepository).
