@@ -20,7 +20,9 @@ description:
     run is interrupted. M(amazon.aws.route53) changes one record per call.
   - Everything else of each record (alias target, TTL, values, health check) is kept as Route53 has it; only the
     weights change. Nothing is sent when both weights already are the requested ones.
-  - Both records must exist (the route53_weights role creates them).
+  - Both records must exist (the route53_weights role creates them); they are found by their set identifiers. Route53
+    wants both records of a weighted name of one type - two C(A) records (an alias to the ALB and the on-premises
+    address) or two C(CNAME) records (the ALB's and the on-premises host name).
 author:
   - envmigrate.aws contributors (!UNKNOWN)
 options:
@@ -32,12 +34,6 @@ options:
     description: The record's name, for example C(app.dev.envmigrate.example); a final dot is optional.
     type: str
     required: true
-  record_type:
-    description:
-      - Type of the AWS-side record (an alias keeps the type of its target, C(A) for an ALB). The on-premises record
-        may be of another type (C(CNAME) for a host name); it is found by its set identifier.
-    type: str
-    default: A
   aws_identifier:
     description: Set identifier of the record that sends users to AWS, for example C(aws-dev).
     type: str
@@ -137,7 +133,6 @@ def main():
         argument_spec=dict(
             hosted_zone_id=dict(type="str", required=True),
             record_name=dict(type="str", required=True),
-            record_type=dict(type="str", default="A"),
             aws_identifier=dict(type="str", required=True),
             onprem_identifier=dict(type="str", required=True),
             aws_weight=dict(type="int", required=True, choices=[0, 25, 50, 75, 100]),

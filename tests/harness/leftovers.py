@@ -141,6 +141,23 @@ def _log_groups(emulator, suffix):
     return [g["logGroupName"] for g in groups if _owned(suffix, g["logGroupName"])]
 
 
+def _hosted_zones(emulator, suffix):
+    zones = emulator.client("route53").list_hosted_zones()["HostedZones"]
+    # The default zone is <suffix>.envmigrate.example: the suffix is its first label.
+    return [z["Name"] for z in zones if z["Name"].split(".")[0] == suffix or _owned(suffix, z["Name"].rstrip("."))]
+
+
+def _health_checks(emulator, suffix):
+    route53 = emulator.client("route53")
+    checks = route53.list_health_checks()["HealthChecks"]
+    found = []
+    for check in checks:
+        tags = route53.list_tags_for_resource(ResourceType="healthcheck", ResourceId=check["Id"])["ResourceTagSet"]
+        if _owned(suffix, tags={t["Key"]: t["Value"] for t in tags.get("Tags", [])}):
+            found.append(check["Id"])
+    return found
+
+
 SCANNERS: dict[str, Callable] = {
     "vpc": _ec2("describe_vpcs", "Vpcs", "VpcId"),
     "subnet": _ec2("describe_subnets", "Subnets", "SubnetId"),
@@ -178,6 +195,8 @@ SCANNERS: dict[str, Callable] = {
     "target_group": _target_groups,
     "codedeploy_application": _codedeploy_applications,
     "log_group": _log_groups,
+    "hosted_zone": _hosted_zones,
+    "health_check": _health_checks,
 }
 
 

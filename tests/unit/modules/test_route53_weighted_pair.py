@@ -22,17 +22,17 @@ def route53(emulator):
 
 @pytest.fixture
 def zone_id(emulator, route53):
-    """A zone with the pair: AWS (alias to the ALB) at 0, on premises (CNAME, TTL 60) at 100."""
+    """A zone with the pair: AWS (an A alias to the ALB) at 0, on premises (an A record, TTL 60) at 100."""
     zone = route53.create_hosted_zone(Name="dev.envmigrate.example", CallerReference="pair")["HostedZone"]["Id"]
     records = [
         {"Name": NAME, "Type": "A", "SetIdentifier": "aws-dev", "Weight": 0, "AliasTarget": ALB},
         {
             "Name": NAME,
-            "Type": "CNAME",
+            "Type": "A",
             "SetIdentifier": "onprem-dev",
             "Weight": 100,
             "TTL": 60,
-            "ResourceRecords": [{"Value": "app.onprem.example"}],
+            "ResourceRecords": [{"Value": "198.51.100.20"}],
         },
     ]
     route53.change_resource_record_sets(
@@ -76,7 +76,7 @@ def test_the_rest_of_each_record_is_kept(emulator, route53, zone_id):
     found = records(route53, zone_id)
     assert found["aws-dev"]["AliasTarget"]["DNSName"] == ALB["DNSName"]
     assert found["aws-dev"]["AliasTarget"]["EvaluateTargetHealth"] is True
-    assert found["onprem-dev"]["ResourceRecords"] == [{"Value": "app.onprem.example"}]
+    assert found["onprem-dev"]["ResourceRecords"] == [{"Value": "198.51.100.20"}]
     assert found["onprem-dev"]["TTL"] == 60
 
 
