@@ -56,11 +56,13 @@ def test_second_suffix_with_another_cidr_and_no_vpn_peer_and_its_teardown_leave_
 
 
 def test_teardown_after_a_deploy_killed_between_two_roles(fresh_emulator):
-    def first_storage_request(entry):
-        return entry["service"] in ("s3", "dynamodb") and entry["mutating"]
+    # Killed as ecr_ecs starts, after vpc and aurora_dms: the network, the database and DMS stand.
+    def first_container_request(entry):
+        return entry["service"] == "ecr" and entry["mutating"]
 
-    interrupt_playbook(fresh_emulator, "site.yml", first_storage_request, extra_vars={"env_suffix": "cut"})
-    assert "vpc" in resources_of(fresh_emulator, "cut")
+    interrupt_playbook(fresh_emulator, "site.yml", first_container_request, extra_vars={"env_suffix": "cut"})
+    left = resources_of(fresh_emulator, "cut")
+    assert "vpc" in left and "rds_cluster" in left and "dms_replication_task" in left
     result = run_playbook(fresh_emulator, "teardown.yml", extra_vars={"env_suffix": "cut"})
     assert result.rc == 0, result.failed_message
     assert resources_of(fresh_emulator, "cut") == {}
