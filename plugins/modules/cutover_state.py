@@ -108,7 +108,7 @@ options:
   metric_dimensions:
     description:
       - For O(action=commit) - publish the new phase as the CloudWatch metric C(TrafficWeightAws) (namespace
-        C(envmigrate), unit Percent) with these dimensions, for example C({Environment: dev}), which the dashboard
+        C(envmigrate), unit Percent) with these dimensions, for example C(Environment=dev), which the dashboard
         draws. Empty - no metric.
     type: dict
     default: {}
