@@ -26,6 +26,22 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: item.get_closest_marker("last") is not None)
 
 
+def subnet_ids(emulator, tier: str, suffix: str = SUFFIX) -> list[str]:
+    """IDs of the environment's subnets of one tier (public or private), sorted."""
+    subnets = emulator.client("ec2").describe_subnets(
+        Filters=[{"Name": "tag:Environment", "Values": [suffix]}, {"Name": "tag:Tier", "Values": [tier]}]
+    )["Subnets"]
+    return sorted(s["SubnetId"] for s in subnets)
+
+
+def group_id(emulator, tier: str, suffix: str = SUFFIX) -> str:
+    """ID of the environment's security group of one tier (alb, app, db, dms, lambda)."""
+    (group,) = emulator.client("ec2").describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": [f"secgroup-{tier}-{suffix}"]}]
+    )["SecurityGroups"]
+    return group["GroupId"]
+
+
 @pytest.fixture(scope="session")
 def site(emulator_process):
     """Environment ``it`` deployed by site.yml; the first run's result, with ``outputs_file``."""

@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 from tests.harness.playbook import run_playbook
-from tests.integration.conftest import SUFFIX
+from tests.integration.conftest import SUFFIX, group_id, subnet_ids
 
 ACCOUNT = "123456789012"
 REGISTRY = f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com"
@@ -28,20 +28,6 @@ def elbv2(emulator_process):
 @pytest.fixture
 def codedeploy(emulator_process):
     return emulator_process.client("codedeploy")
-
-
-def _subnet_ids(emulator, tier):
-    subnets = emulator.client("ec2").describe_subnets(
-        Filters=[{"Name": "tag:Environment", "Values": [SUFFIX]}, {"Name": "tag:Tier", "Values": [tier]}]
-    )["Subnets"]
-    return sorted(s["SubnetId"] for s in subnets)
-
-
-def _group_id(emulator, tier):
-    (group,) = emulator.client("ec2").describe_security_groups(
-        Filters=[{"Name": "group-name", "Values": [f"secgroup-{tier}-{SUFFIX}"]}]
-    )["SecurityGroups"]
-    return group["GroupId"]
 
 
 def _service(ecs):
@@ -182,8 +168,8 @@ def test_task_roles_are_least_privilege(site, emulator_process):
 def test_alb_and_target_groups(site, elbv2, emulator_process):
     (alb,) = elbv2.describe_load_balancers(Names=[f"alb-{SUFFIX}"])["LoadBalancers"]
     assert alb["Scheme"] == "internet-facing" and alb["Type"] == "application"
-    assert sorted(z["SubnetId"] for z in alb["AvailabilityZones"]) == _subnet_ids(emulator_process, "public")
-    assert alb["SecurityGroups"] == [_group_id(emulator_process, "alb")]
+    assert sorted(z["SubnetId"] for z in alb["AvailabilityZones"]) == subnet_ids(emulator_process, "public")
+    assert alb["SecurityGroups"] == [group_id(emulator_process, "alb")]
     for color in ("blue", "green"):
         (group,) = elbv2.describe_target_groups(Names=[f"tg-{color}-{SUFFIX}"])["TargetGroups"]
         assert (group["TargetType"], group["Protocol"], group["Port"]) == ("ip", "HTTP", 8080)
@@ -198,8 +184,8 @@ def test_service_is_fargate_private_and_released_by_codedeploy(site, ecs, elbv2,
     assert service["launchType"] == "FARGATE"
     network = service["networkConfiguration"]["awsvpcConfiguration"]
     assert network["assignPublicIp"] == "DISABLED"
-    assert sorted(network["subnets"]) == _subnet_ids(emulator_process, "private")
-    assert network["securityGroups"] == [_group_id(emulator_process, "app")]
+    assert sorted(network["subnets"]) == subnet_ids(emulator_process, "private")
+    assert network["securityGroups"] == [group_id(emulator_process, "app")]
     (balancer,) = service["loadBalancers"]
     assert balancer == {
         "targetGroupArn": _target_group_arns(elbv2)["blue"],

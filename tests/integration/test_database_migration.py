@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.harness.playbook import run_playbook
-from tests.integration.conftest import SUFFIX
+from tests.integration.conftest import SUFFIX, group_id, subnet_ids
 
 ONPREM_DB = "198.51.100.10"  # inventories/local
 
@@ -22,20 +22,6 @@ def dms(emulator_process):
     return emulator_process.client("dms")
 
 
-def _private_subnet_ids(emulator):
-    subnets = emulator.client("ec2").describe_subnets(
-        Filters=[{"Name": "tag:Environment", "Values": [SUFFIX]}, {"Name": "tag:Tier", "Values": ["private"]}]
-    )["Subnets"]
-    return sorted(s["SubnetId"] for s in subnets)
-
-
-def _group_id(emulator, tier):
-    (group,) = emulator.client("ec2").describe_security_groups(
-        Filters=[{"Name": "group-name", "Values": [f"secgroup-{tier}-{SUFFIX}"]}]
-    )["SecurityGroups"]
-    return group["GroupId"]
-
-
 def test_aurora_cluster_is_serverless_v2_encrypted_and_private(site, rds, emulator_process):
     (cluster,) = rds.describe_db_clusters(DBClusterIdentifier=f"aurora-{SUFFIX}")["DBClusters"]
     assert cluster["Engine"] == "aurora-postgresql"
@@ -45,9 +31,9 @@ def test_aurora_cluster_is_serverless_v2_encrypted_and_private(site, rds, emulat
     assert cluster["DeletionProtection"] is False
     assert cluster["EnabledCloudwatchLogsExports"] == ["postgresql"]
     assert cluster["BackupRetentionPeriod"] == 1
-    assert [g["VpcSecurityGroupId"] for g in cluster["VpcSecurityGroups"]] == [_group_id(emulator_process, "db")]
+    assert [g["VpcSecurityGroupId"] for g in cluster["VpcSecurityGroups"]] == [group_id(emulator_process, "db")]
     (group,) = rds.describe_db_subnet_groups(DBSubnetGroupName=cluster["DBSubnetGroup"])["DBSubnetGroups"]
-    assert sorted(s["SubnetIdentifier"] for s in group["Subnets"]) == _private_subnet_ids(emulator_process)
+    assert sorted(s["SubnetIdentifier"] for s in group["Subnets"]) == subnet_ids(emulator_process, "private")
 
 
 def test_master_password_is_managed_by_rds_and_never_in_outputs(site, rds, emulator_process):
@@ -73,9 +59,9 @@ def test_replication_instance_is_private_in_the_dms_group(site, dms, emulator_pr
         Filters=[{"Name": "replication-instance-id", "Values": [f"dms-{SUFFIX}"]}]
     )["ReplicationInstances"]
     assert instance["PubliclyAccessible"] is False
-    assert [g["VpcSecurityGroupId"] for g in instance["VpcSecurityGroups"]] == [_group_id(emulator_process, "dms")]
+    assert [g["VpcSecurityGroupId"] for g in instance["VpcSecurityGroups"]] == [group_id(emulator_process, "dms")]
     subnet_group = instance["ReplicationSubnetGroup"]
-    assert sorted(s["SubnetIdentifier"] for s in subnet_group["Subnets"]) == _private_subnet_ids(emulator_process)
+    assert sorted(s["SubnetIdentifier"] for s in subnet_group["Subnets"]) == subnet_ids(emulator_process, "private")
 
 
 def test_endpoints_read_their_credentials_from_secrets_manager(site, dms):
