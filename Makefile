@@ -68,3 +68,12 @@ test: lint sanity unit integration build ## everything CI runs
 
 clean: ## remove caches and build output (keeps .venv)
 	rm -rf .cache .pytest_cache .ruff_cache tests/output outputs
+
+# --- Ecosystem: the execution environment ---------------------------------
+.PHONY: ee
+
+ee: build ## the execution environment's build context in .cache/ee (then: ansible-builder build --context .cache/ee)
+	@rm -rf .cache/ee
+	ansible-builder create --file execution-environment.yml --context .cache/ee --output-filename Containerfile
+	@echo "Build the image: ansible-builder build --file execution-environment.yml --context .cache/ee --tag envmigrate-aws-ee"
+
