@@ -138,7 +138,32 @@ def _codedeploy_applications(emulator, suffix):
 
 def _log_groups(emulator, suffix):
     groups = emulator.client("logs").describe_log_groups()["logGroups"]
-    return [g["logGroupName"] for g in groups if _owned(suffix, g["logGroupName"])]
+    # Paths such as /aws/rds/cluster/aurora-<suffix>/postgresql carry the suffix in one segment.
+    return [g["logGroupName"] for g in groups if any(_owned(suffix, part) for part in g["logGroupName"].split("/"))]
+
+
+def _lambda_functions(emulator, suffix):
+    functions = emulator.client("lambda").list_functions()["Functions"]
+    return [f["FunctionName"] for f in functions if _owned(suffix, f["FunctionName"])]
+
+
+def _event_rules(emulator, suffix):
+    return [r["Name"] for r in emulator.client("events").list_rules()["Rules"] if _owned(suffix, r["Name"])]
+
+
+def _sns_topics(emulator, suffix):
+    topics = emulator.client("sns").list_topics()["Topics"]
+    return [t["TopicArn"] for t in topics if _owned(suffix, t["TopicArn"].rsplit(":", 1)[-1])]
+
+
+def _alarms(emulator, suffix):
+    alarms = emulator.client("cloudwatch").describe_alarms()["MetricAlarms"]
+    return [a["AlarmName"] for a in alarms if _owned(suffix, a["AlarmName"])]
+
+
+def _dashboards(emulator, suffix):
+    entries = emulator.client("cloudwatch").list_dashboards()["DashboardEntries"]
+    return [d["DashboardName"] for d in entries if _owned(suffix, d["DashboardName"])]
 
 
 def _hosted_zones(emulator, suffix):
@@ -197,6 +222,11 @@ SCANNERS: dict[str, Callable] = {
     "log_group": _log_groups,
     "hosted_zone": _hosted_zones,
     "health_check": _health_checks,
+    "lambda_function": _lambda_functions,
+    "event_rule": _event_rules,
+    "sns_topic": _sns_topics,
+    "cloudwatch_alarm": _alarms,
+    "cloudwatch_dashboard": _dashboards,
 }
 
 

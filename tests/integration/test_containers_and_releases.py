@@ -216,7 +216,9 @@ def test_deployment_group_is_blue_green_on_both_target_groups_and_listeners(site
     ]
     assert sorted(a["name"] for a in group["alarmConfiguration"]["alarms"]) == [
         f"alarm-alb-5xx-{SUFFIX}",
-        f"alarm-unhealthy-targets-{SUFFIX}",
+        f"alarm-target-5xx-{SUFFIX}",
+        f"alarm-unhealthy-blue-{SUFFIX}",
+        f"alarm-unhealthy-green-{SUFFIX}",
     ]
     blue_green = group["blueGreenDeploymentConfiguration"]
     assert blue_green["terminateBlueInstancesOnDeploymentSuccess"] == {
@@ -234,7 +236,7 @@ def test_codedeploy_service_role_reaches_only_this_environment(site, emulator_pr
         f":service/ecs-cluster-{SUFFIX}/svc-app-{SUFFIX}"
     )
     assert by_sid["SwapTheListeners"]["Resource"][0].endswith(f":listener/app/alb-{SUFFIX}/*")
-    assert by_sid["RunTheHealthCheckHook"]["Resource"].endswith(f":function:lambda-health-check-{SUFFIX}")
+    assert by_sid["RunTheHealthCheckHook"]["Resource"].endswith(f":function:lambda-health-{SUFFIX}")
     # Only describe calls, which AWS does not scope to resources, are allowed on "*".
     for statement in statements:
         if statement["Resource"] == "*":

@@ -47,9 +47,10 @@ def _now():
 
 @pytest.fixture
 def gates_green(site, emulator_process):
-    """What the gates want to see: the DMS task replicating with low CDC latency and a passed validation.
+    """What the gates want to see: the DMS task replicating with low CDC latency, a passed validation, healthy probes.
 
-    The validation item is what the migration-validation function records (cutover_state's contract).
+    The validation and health items are what the two functions record (cutover_state's contract); the emulator
+    runs no EventBridge schedule, and its load balancers answer no HTTP for the health checker to probe.
     """
     dms = emulator_process.client("dms")
     (task,) = dms.describe_replication_tasks(
@@ -78,15 +79,11 @@ def gates_green(site, emulator_process):
             for name in ("CDCLatencySource", "CDCLatencyTarget")
         ],
     )
-    emulator_process.client("dynamodb").put_item(
-        TableName=TABLE,
-        Item={
-            "pk": {"S": "validation"},
-            "sk": {"S": "latest"},
-            "at": {"S": _now().isoformat()},
-            "passed": {"BOOL": True},
-        },
-    )
+    for pk, verdict in (("validation", "passed"), ("health-check", "healthy")):
+        emulator_process.client("dynamodb").put_item(
+            TableName=TABLE,
+            Item={"pk": {"S": pk}, "sk": {"S": "latest"}, "at": {"S": _now().isoformat()}, verdict: {"BOOL": True}},
+        )
 
 
 def test_every_phase_is_applied_in_one_batch_and_recorded(gates_green, emulator_process):
@@ -154,7 +151,9 @@ def _command(emulator, weight, operator):
 
     extra = {"env_suffix": SUFFIX, "traffic_weight": weight}
     command, env = _command_and_environment(emulator, "playbooks/traffic_shift.yml", extra, False, False, [], {})
-    env = dict(env, USER=operator)
+    # Ansible expands ~ of its temp folder for USER; an absolute one keeps ~alice out of the checkout.
+    temp = f"/tmp/envmigrate-ansible-{operator}"
+    env = dict(env, USER=operator, ANSIBLE_LOCAL_TEMP=temp, ANSIBLE_REMOTE_TMP=temp)
     return command, env
 
 
