@@ -11,7 +11,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 SUFFIX ?= demo
 COLLECTION_LINK := .collections/ansible_collections/envmigrate/aws
 
-.PHONY: help setup demo test lint unit integration sanity build benchmark emulator-start emulator-stop clean
+.PHONY: help setup demo test lint unit integration sanity build benchmark emulator-start emulator-stop clean docs docs-lint
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -64,7 +64,7 @@ build: setup ## the collection tarball in .cache/build/
 benchmark: setup ## how much of Aurora's and DMS's waits role aurora_dms overlaps (minutes; not part of test)
 	$(VENV)/bin/python benchmarks/aurora_dms_parallel.py --scale $(or $(SCALE),0.1) --repeat $(or $(REPEAT),3)
 
-test: lint sanity unit integration build ## everything CI runs
+test: lint sanity docs-lint unit integration build docs ## everything CI runs
 
 clean: ## remove caches and build output (keeps .venv)
 	rm -rf .cache .pytest_cache .ruff_cache tests/output outputs
@@ -77,3 +77,24 @@ ee: build ## the execution environment's build context in .cache/ee (then: ansib
 	ansible-builder create --file execution-environment.yml --context .cache/ee --output-filename Containerfile
 	@echo "Build the image: ansible-builder build --file execution-environment.yml --context .cache/ee --tag envmigrate-aws-ee"
 
+
+# --- Documentation site ------------------------------------------------------
+# Offline: the Sphinx configuration (docs/site/conf.py) uses no intersphinx, references into other
+# collections become links to docs.ansible.com.
+DOCS := .cache/docs
+
+docs: setup ## the HTML docs site in .cache/docs/html (guides, modules, filters, roles)
+	@rm -rf $(DOCS) && mkdir -p $(DOCS)/rst
+	@chmod go-w $(DOCS)/rst  # antsibull-docs writes only into a directory no one else can write to
+	antsibull-docs collection --use-current --fail-on-error --dest-dir $(DOCS)/rst envmigrate.aws
+	cp docs/site/index.rst README.md $(DOCS)/rst/
+	mkdir -p $(DOCS)/rst/docs && cp docs/*.md docs/*.svg docs/*.dot $(DOCS)/rst/docs/
+	sphinx-build -W --keep-going -q -b html -c docs/site -d $(DOCS)/doctrees $(DOCS)/rst $(DOCS)/html
+	@echo "Open $(DOCS)/html/index.html"
+
+# The linter copies the collection and its dependencies to a temporary directory, with only the files Git
+# knows of when a directory is inside a Git work tree. .venv (where amazon.aws and community.aws are) is
+# inside this checkout but ignored, so the copies came out empty; the ceiling stops Git's search at .venv.
+docs-lint: setup ## antsibull-docs lint of the modules' documentation and the roles' argument specs
+	cd $(COLLECTION_LINK) && GIT_CEILING_DIRECTORIES=$(CURDIR)/$(VENV) antsibull-docs lint-collection-docs \
+		--plugin-docs --validate-collection-refs dependent --disallow-unknown-collection-refs .
