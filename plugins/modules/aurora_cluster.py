@@ -195,23 +195,24 @@ EXAMPLES = r"""
     db_cluster_identifier: aurora-dev
     engine: aurora-postgresql
     db_instance_class: db.serverless
+    wait: false
 
 - name: Where the master password is (the ARN is not secret; the password is only in Secrets Manager)
   ansible.builtin.debug:
     msg: "{{ aurora.cluster.master_user_secret.secret_arn }}"
 
-- name: Start creating a cluster without waiting for it
+- name: Start creating the cluster of environment test without waiting for it
   envmigrate.aws.aurora_cluster:
-    identifier: aurora-dev
+    identifier: aurora-test
     master_username: app_admin
     wait: false
 
 - name: Remove it (its instances must go first), keeping a final snapshot
   envmigrate.aws.aurora_cluster:
-    identifier: aurora-dev
+    identifier: aurora-test
     state: absent
     skip_final_snapshot: false
-    final_snapshot_identifier: aurora-dev-final
+    final_snapshot_identifier: aurora-test-final
 """
 
 RETURN = r"""

@@ -154,8 +154,8 @@ EXAMPLES = r"""
     ecs_cluster_name: ecs-dev
     ecs_service_name: svc-dev
     target_group_names: [tg-blue-dev, tg-green-dev]
-    prod_listener_arns: ["{{ alb_listener_http.listener.listener_arn }}"]
-    test_listener_arns: ["{{ alb_listener_test.listener.listener_arn }}"]
+    prod_listener_arns: ["{{ prod_listener_arn }}"]
+    test_listener_arns: ["{{ test_listener_arn }}"]
     alarms: [alb-5xx-dev]
     tags:
       Environment: dev
@@ -171,8 +171,7 @@ EXAMPLES = r"""
     ecs_cluster_name: ecs-dev
     ecs_service_name: svc-dev
     target_group_names: [tg-blue-dev, tg-green-dev]
-    prod_listener_arns:
-      - arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/alb-dev/50dc6c495c0c9188/f2f7dc8efc522ab2
+    prod_listener_arns: ["{{ prod_listener_arn }}"]
     ready_action: STOP_DEPLOYMENT
     ready_wait_minutes: 60
     termination_wait_minutes: 0

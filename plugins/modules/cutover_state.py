@@ -154,11 +154,19 @@ EXAMPLES = r"""
       - name: alarms
         in_alarm: []
 
-- name: Or give the lock back, phase unchanged
+- name: Take the lock for the next step, 50 % to 75 %
+  envmigrate.aws.cutover_state:
+    table: dynamodb-state-dev
+    action: begin
+    from_weight: 50
+    to_weight: 75
+  register: next_shift
+
+- name: Give that lock back when a gate fails, phase unchanged
   envmigrate.aws.cutover_state:
     table: dynamodb-state-dev
     action: abort
-    lock_id: "{{ shift.lock_id }}"
+    lock_id: "{{ next_shift.lock_id }}"
     reason: "alarm alb-5xx-dev in ALARM"
 
 - name: The last ten events, newest first

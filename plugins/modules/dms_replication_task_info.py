@@ -58,7 +58,7 @@ EXAMPLES = r"""
       - task.status == 'running'
       - task.full_load_progress_percent == 100
       - task.cdc_latency_target is not none and task.cdc_latency_target < 10
-      - task.table_states == {'Table completed': task.table_statistics | length}
+      - "task.table_states == {'Table completed': task.table_statistics | length}"
       - task.validation_states.get('Mismatched records', 0) == 0
   vars:
     task: "{{ migration.replication_tasks[0] }}"

@@ -108,7 +108,7 @@ EXAMPLES = r"""
     prefix: docker-hub
     upstream_registry_url: registry-1.docker.io
     upstream_registry: docker-hub
-    credential_arn: arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf
+    credential_arn: "{{ docker_hub_secret_arn }}"
 
 - name: Remove the rule and the repositories it cached
   envmigrate.aws.ecr_pull_through_cache_rule:

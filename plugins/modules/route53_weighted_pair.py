@@ -64,9 +64,14 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
+- name: The zone of environment dev
+  amazon.aws.route53_zone:
+    zone: dev.envmigrate.example
+  register: zone
+
 - name: Send a quarter of the users to AWS
   envmigrate.aws.route53_weighted_pair:
-    hosted_zone_id: Z0123456789ABCDEFGHIJ
+    hosted_zone_id: "{{ zone.zone_id }}"
     record_name: app.dev.envmigrate.example
     aws_identifier: aws-dev
     onprem_identifier: onprem-dev
