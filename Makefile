@@ -11,7 +11,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 SUFFIX ?= demo
 COLLECTION_LINK := .collections/ansible_collections/envmigrate/aws
 
-.PHONY: help setup demo test lint unit integration sanity build benchmark emulator-start emulator-stop clean docs docs-lint
+.PHONY: help setup demo test lint unit integration sanity build benchmark benchmark-validator emulator-start emulator-stop clean docs docs-lint
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ build: setup ## the collection tarball in .cache/build/
 
 benchmark: setup ## how much of Aurora's and DMS's waits role aurora_dms overlaps (minutes; not part of test)
 	$(VENV)/bin/python benchmarks/aurora_dms_parallel.py --scale $(or $(SCALE),0.1) --repeat $(or $(REPEAT),3)
+
+benchmark-validator: setup ## the migration validator on 1,000,000 rows against reladiff and a hash-aggregate baseline (not part of test)
+	$(VENV)/bin/python benchmarks/validator.py --rows $(or $(ROWS),1000000) --repeat $(or $(REPEAT),5)
 
 test: lint sanity docs-lint unit integration build docs ## everything CI runs
 
