@@ -24,17 +24,15 @@ def _fail_json(self, msg, **result):
 
 
 def run_module(emulator, name: str, args: dict, *, check_mode: bool = False, diff: bool = False) -> dict:
-    """Call ``envmigrate.aws.<name>`` with ``args``; returns what it passed to exit_json or fail_json."""
+    """Call ``envmigrate.aws.<name>`` against the emulator; returns what it passed to exit_json or fail_json."""
+    connection = {"endpoint_url": emulator.endpoint, "access_key": "testing", "secret_key": "testing"}
+    return run_local_module(name, {**connection, "region": "us-east-1", **args}, check_mode=check_mode, diff=diff)
+
+
+def run_local_module(name: str, args: dict, *, check_mode: bool = False, diff: bool = False) -> dict:
+    """Call ``envmigrate.aws.<name>`` with exactly ``args`` (a module that calls no AWS API takes no endpoint)."""
     module = importlib.import_module(f"ansible_collections.envmigrate.aws.plugins.modules.{name}")
-    arguments = {
-        "endpoint_url": emulator.endpoint,
-        "access_key": "testing",
-        "secret_key": "testing",
-        "region": "us-east-1",
-        **args,
-        "_ansible_check_mode": check_mode,
-        "_ansible_diff": diff,
-    }
+    arguments = {**args, "_ansible_check_mode": check_mode, "_ansible_diff": diff}
     with (
         patch_module_args(arguments),
         mock.patch.object(basic.AnsibleModule, "exit_json", _exit_json),

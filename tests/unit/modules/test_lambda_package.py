@@ -6,27 +6,14 @@ import base64
 import hashlib
 import os
 import zipfile
-from unittest import mock
 
 import pytest
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.envmigrate.aws.plugins.modules import lambda_package
-from tests.harness.module import ModuleExit, _exit_json, _fail_json
+from tests.harness.module import run_local_module
 
 
 def run(args: dict, check_mode: bool = False) -> dict:
-    with (
-        patch_module_args({**args, "_ansible_check_mode": check_mode}),
-        mock.patch.object(basic.AnsibleModule, "exit_json", _exit_json),
-        mock.patch.object(basic.AnsibleModule, "fail_json", _fail_json),
-    ):
-        try:
-            lambda_package.main()
-        except ModuleExit as done:
-            return done.result
-    raise AssertionError("lambda_package returned without exit_json or fail_json")
+    return run_local_module("lambda_package", args, check_mode=check_mode)
 
 
 @pytest.fixture
