@@ -5,11 +5,11 @@ Runs after the other tests of the shared environment (file order): it moves its 
 
 from __future__ import annotations
 
-import datetime
 import subprocess
 
 import pytest
 
+from emulator.standins import make_gates_green
 from tests.harness.module import run_module
 from tests.harness.playbook import run_playbook
 from tests.integration.conftest import SUFFIX
@@ -41,49 +41,13 @@ def _shift(emulator, weight, **extra):
     )
 
 
-def _now():
-    return datetime.datetime.now(datetime.UTC)
-
-
 @pytest.fixture
 def gates_green(site, emulator_process):
     """What the gates want to see: the DMS task replicating with low CDC latency, a passed validation, healthy probes.
 
-    The validation and health items are what the two functions record (cutover_state's contract); the emulator
-    runs no EventBridge schedule, and its load balancers answer no HTTP for the health checker to probe.
+    The emulator runs no database, no application and no EventBridge schedule: emulator/standins.py plays those parts.
     """
-    dms = emulator_process.client("dms")
-    (task,) = dms.describe_replication_tasks(
-        Filters=[{"Name": "replication-task-id", "Values": [f"dms-task-{SUFFIX}"]}]
-    )["ReplicationTasks"]
-    if task["Status"] != "running":
-        kind = "start-replication" if task["Status"] == "ready" else "resume-processing"
-        dms.start_replication_task(ReplicationTaskArn=task["ReplicationTaskArn"], StartReplicationTaskType=kind)
-        for _ in range(5):  # the emulator shows "starting" to the first read
-            if (
-                dms.describe_replication_tasks(
-                    Filters=[{"Name": "replication-task-arn", "Values": [task["ReplicationTaskArn"]]}]
-                )["ReplicationTasks"][0]["Status"]
-                == "running"
-            ):
-                break
-    cloudwatch = emulator_process.client("cloudwatch")
-    dimensions = [
-        {"Name": "ReplicationInstanceIdentifier", "Value": f"dms-{SUFFIX}"},
-        {"Name": "ReplicationTaskIdentifier", "Value": task["ReplicationTaskArn"].split(":")[-1]},
-    ]
-    cloudwatch.put_metric_data(
-        Namespace="AWS/DMS",
-        MetricData=[
-            {"MetricName": name, "Dimensions": dimensions, "Value": 2.0, "Unit": "Seconds", "Timestamp": _now()}
-            for name in ("CDCLatencySource", "CDCLatencyTarget")
-        ],
-    )
-    for pk, verdict in (("validation", "passed"), ("health-check", "healthy")):
-        emulator_process.client("dynamodb").put_item(
-            TableName=TABLE,
-            Item={"pk": {"S": pk}, "sk": {"S": "latest"}, "at": {"S": _now().isoformat()}, verdict: {"BOOL": True}},
-        )
+    make_gates_green(emulator_process.endpoint, SUFFIX)
 
 
 def test_every_phase_is_applied_in_one_batch_and_recorded(gates_green, emulator_process):
