@@ -8,15 +8,18 @@ environment: it starts the DMS task if it is not running, publishes the CDC late
 and records the health checker's and the validator's verdicts in the state table the way the two
 functions do (items ``pk=health-check`` / ``pk=validation``, ``sk=latest``; see lambdas/).
 
-Only for the emulator: the demo, the molecule scenario and the cutover tests use it.
+``push_image`` stands in for ``docker push`` of a release (there is no Docker here).
+Only for the emulator: the demo, the molecule scenario and the cutover and release tests use it.
 
     python -m emulator.standins --endpoint http://127.0.0.1:4566 --suffix demo
+    python -m emulator.standins --endpoint http://127.0.0.1:4566 --suffix demo --push-image 1.0.1
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import json
 
 import boto3
 
@@ -82,6 +85,25 @@ def record_verdicts(endpoint: str, suffix: str, healthy: bool = True, passed: bo
         )
 
 
+def push_image(endpoint: str, suffix: str, tag: str) -> str:
+    """What ``docker push`` of the application's image leaves in ECR (there is no Docker here); its URI."""
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {
+            "mediaType": "application/vnd.docker.container.image.v1+json",
+            "size": 1,
+            "digest": "sha256:" + "c" * 64,
+        },
+        "layers": [],
+    }
+    ecr = client(endpoint, "ecr")
+    repository = f"ecr-app-{suffix}"
+    ecr.put_image(repositoryName=repository, imageManifest=json.dumps(manifest), imageTag=tag)
+    (found,) = ecr.describe_repositories(repositoryNames=[repository])["repositories"]
+    return f"{found['repositoryUri']}:{tag}"
+
+
 def make_gates_green(endpoint: str, suffix: str) -> None:
     """Everything the cutover gates want to see, as a healthy live environment would show it."""
     task_arn = start_replication(endpoint, suffix)
@@ -93,9 +115,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m emulator.standins", description=__doc__.split("\n\n")[0])
     parser.add_argument("--endpoint", default="http://127.0.0.1:4566", help="the emulator (default %(default)s)")
     parser.add_argument("--suffix", required=True, help="env_suffix of the deployed environment")
+    parser.add_argument(
+        "--push-image", metavar="TAG", help="instead: put an image TAG into ecr-app-SUFFIX, print its URI"
+    )
     args = parser.parse_args(argv)
     if not args.endpoint.startswith(("http://127.0.0.1", "http://localhost")):
         parser.error("stand-ins write fake verdicts: only for the local emulator")
+    if args.push_image:
+        print(push_image(args.endpoint, args.suffix, args.push_image))
+        return
     make_gates_green(args.endpoint, args.suffix)
     print(
         f"stand-ins for {args.suffix}: DMS task running, CDC latency {CDC_LATENCY_SECONDS:g} s,"

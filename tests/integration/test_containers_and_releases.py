@@ -7,6 +7,7 @@ import urllib.request
 
 import pytest
 
+from emulator.standins import push_image
 from tests.harness.playbook import run_playbook
 from tests.integration.conftest import SUFFIX, group_id, subnet_ids
 
@@ -54,20 +55,7 @@ def _forwards_to(listener, arns):
 
 
 def _push_image(emulator, tag):
-    manifest = {
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-        "config": {
-            "mediaType": "application/vnd.docker.container.image.v1+json",
-            "size": 1,
-            "digest": "sha256:" + "c" * 64,
-        },
-        "layers": [],
-    }
-    emulator.client("ecr").put_image(
-        repositoryName=f"ecr-app-{SUFFIX}", imageManifest=json.dumps(manifest), imageTag=tag
-    )
-    return f"{REGISTRY}/ecr-app-{SUFFIX}:{tag}"
+    return push_image(emulator.endpoint, SUFFIX, tag)
 
 
 def _deploy(emulator, **extra):
