@@ -22,6 +22,7 @@ import datetime
 import json
 
 import boto3
+from botocore.config import Config
 
 CDC_LATENCY_SECONDS = 2.0
 
@@ -37,6 +38,8 @@ def client(endpoint: str, service: str):
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
+        # Patient, as the playbooks are (AWS_MAX_ATTEMPTS): the emulator may be throttling.
+        config=Config(retries={"mode": "standard", "max_attempts": 10}),
     )
 
 

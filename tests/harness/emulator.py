@@ -91,8 +91,9 @@ class Emulator:
         with open(self.journal_path, encoding="utf-8") as handle:
             return [json.loads(line) for line in handle if line.strip()]
 
-    def journal(self, include_emulator_api: bool = False) -> list[dict]:
-        entries = self._all_entries()[self._mark :]
+    def journal(self, include_emulator_api: bool = False, since_start: bool = False) -> list[dict]:
+        """Journal entries since ``mark()`` (or since the emulator started)."""
+        entries = self._all_entries()[0 if since_start else self._mark :]
         return [e for e in entries if include_emulator_api or e["service"] != "moto-api"]
 
     def mutating_requests(self) -> list[dict]:

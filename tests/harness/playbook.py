@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,6 +125,27 @@ def _first_failure(output: dict) -> tuple[str | None, str | None]:
     return None, None
 
 
+def first_request(match: Callable[[dict], bool]) -> Callable[[list[dict]], bool]:
+    """Kill point: the first journal entry that ``match`` accepts has been answered."""
+    return lambda journal: any(match(entry) for entry in journal)
+
+
+def waiting(start: str, poll: str, polls: int = 2) -> Callable[[list[dict]], bool]:
+    """Kill point inside a wait: ``poll`` answered ``polls`` times after a successful ``start``.
+
+    The emulator shows a slow resource in its transitional state to at least the first read after
+    its creation (emulator/latency.py), so the second poll is one a waiter made while it waited.
+    """
+
+    def reached(journal: list[dict]) -> bool:
+        started = next((i for i, e in enumerate(journal) if e["operation"] == start and e["status"] < 400), None)
+        if started is None:
+            return False
+        return sum(e["operation"] == poll and e["status"] < 400 for e in journal[started + 1 :]) >= polls
+
+    return reached
+
+
 def interrupt_playbook(
     emulator: Emulator,
     playbook: str,
@@ -133,7 +155,7 @@ def interrupt_playbook(
     sig: int = signal.SIGKILL,
     timeout: float = 900,
 ) -> list[dict]:
-    """Start ``playbook`` and kill it as soon as a journal entry satisfies ``when(entry)``.
+    """Start ``playbook`` and kill it as soon as its journal satisfies ``when(journal)``.
 
     This is an operator's Ctrl-C or a lost laptop: whatever AWS call was in flight may or may
     not have landed. Returns the journal up to the kill; fails if the run ended first.
@@ -146,7 +168,7 @@ def interrupt_playbook(
     deadline = time.monotonic() + timeout
     try:
         while time.monotonic() < deadline:
-            if any(when(entry) for entry in emulator.journal()):
+            if when(emulator.journal()):
                 os.killpg(process.pid, sig)  # ansible-playbook and the module it is running
                 process.wait(30)
                 return emulator.journal()

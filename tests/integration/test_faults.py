@@ -1,0 +1,127 @@
+"""Runs that meet the faults of real life: a killed run, AWS's real waits, throttling.
+
+Each test has an emulator of its own: ``--latency realistic:SCALE`` keeps the slow resources (NAT
+gateway, VPN, load balancer, Aurora, DMS) in their transitional states for their typical AWS time
+times SCALE, so waits really wait and a run can be killed inside one; ``--throttle RATE`` answers
+that fraction of requests with AWS's throttling errors.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from emulator.standins import make_gates_green
+from tests.harness.emulator import Emulator
+from tests.harness.leftovers import resources_of
+from tests.harness.playbook import first_request, interrupt_playbook, run_playbook, waiting
+
+# 1/50 of AWS's typical times: the DMS instance takes 14 s to become available, the NAT gateway 2.4 s.
+LATENCY = "realistic:0.02"
+
+# Where a deploy is killed: between two roles, and inside each kind of slow wait.
+KILL_POINTS = {
+    "inside the NAT gateway's wait": waiting("CreateNatGateway", "DescribeNatGateways"),
+    "inside the database's wait": waiting("CreateReplicationInstance", "DescribeReplicationInstances"),
+    "between aurora_dms and ecr_ecs": first_request(lambda e: e["service"] == "ecr" and e["mutating"]),
+    "inside the load balancer's wait": waiting("CreateLoadBalancer", "DescribeLoadBalancers"),
+}
+
+# The waits of a deploy and of a teardown: (request that starts a transition, request that polls it).
+DEPLOY_WAITS = [
+    ("CreateNatGateway", "DescribeNatGateways"),
+    ("CreateVpnGateway", "DescribeVpnGateways"),
+    ("AttachVpnGateway", "DescribeVpnGateways"),
+    ("CreateVpnConnection", "DescribeVpnConnections"),
+    ("CreateLoadBalancer", "DescribeLoadBalancers"),
+    ("CreateDBCluster", "DescribeDBClusters"),
+    ("CreateDBInstance", "DescribeDBInstances"),
+    ("CreateReplicationInstance", "DescribeReplicationInstances"),
+]
+TEARDOWN_WAITS = [
+    ("DeleteNatGateway", "DescribeNatGateways"),
+    ("DeleteVpnConnection", "DescribeVpnConnections"),
+    ("DetachVpnGateway", "DescribeVpnGateways"),
+    ("DeleteDBInstance", "DescribeDBInstances"),
+    ("DeleteDBCluster", "DescribeDBClusters"),
+    ("DeleteReplicationInstance", "DescribeReplicationInstances"),
+]
+
+
+@pytest.fixture
+def slow_emulator():
+    """An empty account of the test's own whose slow resources take (scaled) AWS time."""
+    process = Emulator("--latency", LATENCY)
+    yield process
+    process.cleanup()
+
+
+def _site(emulator, suffix):
+    return run_playbook(emulator, "site.yml", extra_vars={"env_suffix": suffix})
+
+
+def _unwaited(journal, waits):
+    return [(start, poll) for start, poll in waits if not waiting(start, poll)(journal)]
+
+
+def test_a_deploy_killed_at_every_point_converges_on_rerun_and_waits_for_every_slow_resource(slow_emulator):
+    # One account, killed again and again: each rerun must get past where the last one died.
+    for point in KILL_POINTS.values():
+        interrupt_playbook(slow_emulator, "site.yml", point, extra_vars={"env_suffix": "lat"})
+    finished = _site(slow_emulator, "lat")
+    assert finished.rc == 0, finished.failed_message
+    assert _unwaited(slow_emulator.journal(since_start=True), DEPLOY_WAITS) == []
+
+    rerun = _site(slow_emulator, "lat")
+    assert rerun.rc == 0, rerun.failed_message
+    assert rerun.changed == 0, rerun.changed_tasks
+    assert rerun.mutating_requests == []
+
+    # A teardown killed while the database is being deleted finishes when run again.
+    teardown_start = len(slow_emulator.journal(since_start=True))
+    deleting_the_database = waiting("DeleteDBCluster", "DescribeDBClusters")
+    interrupt_playbook(slow_emulator, "teardown.yml", deleting_the_database, extra_vars={"env_suffix": "lat"})
+    removed = run_playbook(slow_emulator, "teardown.yml", extra_vars={"env_suffix": "lat"})
+    assert removed.rc == 0, removed.failed_message
+    assert resources_of(slow_emulator, "lat") == {}
+    assert _unwaited(slow_emulator.journal(since_start=True)[teardown_start:], TEARDOWN_WAITS) == []
+
+
+@pytest.mark.parametrize("point", list(KILL_POINTS))
+def test_teardown_after_a_deploy_killed(slow_emulator, point):
+    interrupt_playbook(slow_emulator, "site.yml", KILL_POINTS[point], extra_vars={"env_suffix": "cut"})
+    assert "vpc" in resources_of(slow_emulator, "cut")
+    result = run_playbook(slow_emulator, "teardown.yml", extra_vars={"env_suffix": "cut"})
+    assert result.rc == 0, result.failed_message
+    assert resources_of(slow_emulator, "cut") == {}
+
+
+def test_site_cutover_and_teardown_succeed_while_a_fifth_of_requests_are_throttled():
+    emulator = Emulator("--throttle", "0.2")
+    try:
+        # "aws-emulator: throttling 20% of requests; --seed N replays": how to rerun this exact case.
+        replay = next(line for line in emulator.output().splitlines() if "--seed" in line)
+        site = _site(emulator, "thr")
+        assert site.rc == 0, f"{replay}\n{site.failed_task}: {site.failed_message}"
+        assert any("Throttl" in e.get("error", "") for e in site.journal), "the emulator throttled nothing"
+
+        make_gates_green(emulator.endpoint, "thr")
+        cutover = run_playbook(
+            emulator, "playbooks/cutover.yml", extra_vars={"env_suffix": "thr", "phase_soak_seconds": 0}
+        )
+        assert cutover.rc == 0, f"{replay}\n{cutover.failed_task}: {cutover.failed_message}"
+
+        removed = run_playbook(emulator, "teardown.yml", extra_vars={"env_suffix": "thr"})
+        assert removed.rc == 0, f"{replay}\n{removed.failed_task}: {removed.failed_message}"
+        assert resources_of(_Patient(emulator), "thr") == {}
+    finally:
+        emulator.cleanup()
+
+
+class _Patient:
+    """The emulator's clients for reading back while it throttles: botocore retries up to 10 times."""
+
+    def __init__(self, emulator):
+        self.emulator = emulator
+
+    def client(self, service):
+        return self.emulator.client(service, retries={"mode": "standard", "max_attempts": 10})
