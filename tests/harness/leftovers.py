@@ -4,11 +4,19 @@
 the suffix in its name or its Environment tag, skipping what AWS reports as deleted. A teardown
 test asserts it is empty; an isolation test asserts another suffix's list is unchanged.
 Each later role adds the scanners of its own resource types here.
+
+From the command line (the molecule scenario's destroy), exit status 1 and a list when anything is left:
+
+    python -m tests.harness.leftovers --endpoint http://127.0.0.1:4590 --suffix mol
 """
 
 from __future__ import annotations
 
+import argparse
+import sys
 from collections.abc import Callable
+
+import boto3
 
 GONE = {"deleted", "deleting", "failed"}
 
@@ -234,3 +242,38 @@ def resources_of(emulator, suffix: str) -> dict[str, list[str]]:
     """Every resource of the environment, by type; types with none are left out."""
     found = {kind: sorted(scan(emulator, suffix)) for kind, scan in SCANNERS.items()}
     return {kind: ids for kind, ids in found.items() if ids}
+
+
+class _Endpoint:
+    """What ``resources_of`` needs of an emulator: clients for one endpoint, with the dummy credentials."""
+
+    def __init__(self, endpoint: str):
+        self.endpoint = endpoint
+
+    def client(self, service: str):
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.harness.leftovers", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--endpoint", required=True, help="the emulator, for example http://127.0.0.1:4590")
+    parser.add_argument("--suffix", required=True, help="env_suffix of the environment")
+    args = parser.parse_args(argv)
+    left = resources_of(_Endpoint(args.endpoint), args.suffix)
+    for kind, ids in left.items():
+        print(f"{kind}: {', '.join(ids)}")
+    if left:
+        print(f"{sum(map(len, left.values()))} resources of {args.suffix} left", file=sys.stderr)
+        return 1
+    print(f"nothing of {args.suffix} left")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -336,6 +336,7 @@ def test_release_swaps_blue_and_green_and_a_rerun_of_site_changes_nothing(
     # Releasing the same image again starts nothing.
     again = _deploy(emulator_process, app_image=image)
     assert again.rc == 0, again.failed_message
+    assert again.changed == 0, again.changed_tasks
     assert again.mutating_requests == []
 
 

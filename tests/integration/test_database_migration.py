@@ -157,6 +157,9 @@ def test_migration_start_stop_resume_and_status(site, dms, emulator_process):
     assert started.rc == 0, started.failed_message
     assert _task_status(dms) == "running"
     assert {"TestConnection", "StartReplicationTask"} <= {e["operation"] for e in started.mutating_requests}
+    started_again = _migration(emulator_process, "start")
+    assert started_again.rc == 0, started_again.failed_message
+    assert (started_again.changed, started_again.mutating_requests) == (0, [])
 
     status = _migration(emulator_process, "status")
     assert status.rc == 0, status.failed_message
@@ -166,6 +169,9 @@ def test_migration_start_stop_resume_and_status(site, dms, emulator_process):
 
     assert _migration(emulator_process, "stop").rc == 0
     assert _task_status(dms) == "stopped"
+    stopped_again = _migration(emulator_process, "stop")
+    assert stopped_again.rc == 0, stopped_again.failed_message
+    assert (stopped_again.changed, stopped_again.mutating_requests) == (0, [])
     restarted = _migration(emulator_process, "start")
     assert restarted.rc != 0 and "Use -e migration_action=resume" in restarted.failed_message
     assert _migration(emulator_process, "resume").rc == 0

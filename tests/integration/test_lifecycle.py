@@ -30,6 +30,23 @@ def test_check_mode_on_the_converged_account_sends_no_mutating_request(site, emu
     assert result.mutating_requests == []
 
 
+def test_check_mode_with_diff_shows_what_a_change_of_inputs_would_do_and_sends_nothing(site, emulator_process):
+    cluster_task = "Start the Aurora PostgreSQL cluster (password managed by RDS in Secrets Manager)"
+    extra = {"env_suffix": SUFFIX, "aurora_dms_max_acu": 8}
+    result = run_playbook(emulator_process, "site.yml", extra_vars=extra, check=True, diff=True)
+    assert result.rc == 0, result.failed_message
+    assert result.mutating_requests == []
+    (cluster,) = result.task_results(cluster_task)
+    assert cluster["changed"]
+    scaling = {side: cluster["diff"][side]["serverless_v2_scaling"] for side in ("before", "after")}
+    assert scaling["before"]["max_capacity"] == 4 and scaling["after"]["max_capacity"] == 8
+    # Nothing else would change but the outputs file, which records the capacity.
+    assert [name.split(" : ")[-1] for name in result.changed_tasks] == [
+        cluster_task,
+        "Write the outputs file outputs/<env_suffix>.json",
+    ]
+
+
 def test_second_suffix_with_another_cidr_and_no_vpn_peer_and_its_teardown_leave_the_first_whole(site, emulator_process):
     before = resources_of(emulator_process, SUFFIX)
     extra = {"env_suffix": "other", "vpc_cidr": "172.20.0.0/16", "onprem_vpn_ip": ""}

@@ -169,3 +169,11 @@ def test_the_whole_cutover_walks_five_phases_into_the_history(gates_green, emula
     committed = [e for e in _history(emulator_process) if e["kind"] == "committed"][:4]
     phases = [committed[-1]["from_weight"]] + [e["to_weight"] for e in reversed(committed)]
     assert phases == [0, 25, 50, 75, 100]
+    # Run again at 100: nothing left to walk, nothing changed; a shift to where it is, the same.
+    for playbook, extra in (
+        ("playbooks/cutover.yml", {"phase_soak_seconds": 0}),
+        ("playbooks/traffic_shift.yml", {"traffic_weight": 100}),
+    ):
+        again = run_playbook(emulator_process, playbook, extra_vars={"env_suffix": SUFFIX, **extra})
+        assert again.rc == 0, again.failed_message
+        assert (again.changed, again.mutating_requests) == (0, []), again.changed_tasks
