@@ -11,7 +11,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 SUFFIX ?= demo
 COLLECTION_LINK := .collections/ansible_collections/envmigrate/aws
 
-.PHONY: help setup demo test lint unit integration sanity build benchmark benchmark-validator emulator-start emulator-stop clean docs docs-lint
+.PHONY: help setup demo test lint unit integration molecule sanity build benchmark benchmark-validator emulator-start emulator-stop clean docs docs-lint
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -28,13 +28,9 @@ $(COLLECTION_LINK):
 	@mkdir -p $(dir $@)
 	@ln -sfn ../../.. $@
 
-demo: setup ## start the emulator and deploy the stack with env_suffix=$(SUFFIX)
-	scripts/emulator-ctl start
-	ansible-playbook site.yml -e env_suffix=$(SUFFIX)
-	@echo
-	@echo "The emulator keeps running (log .emulator/emulator.log, journal .emulator/journal.jsonl)."
-	@echo "Tear down: .venv/bin/ansible-playbook teardown.yml -e env_suffix=$(SUFFIX)"
-	@echo "Stop it:   make emulator-stop"
+# Steps, progress and summary: scripts/demo's docstring. Playbook logs in .emulator/demo/; the emulator keeps running.
+demo: setup ## start the emulator, deploy env_suffix=$(SUFFIX), cut over 0->100 through the gates, release once, summarise
+	$(BIN)/python scripts/demo --suffix $(SUFFIX)
 
 emulator-start: setup ## start the emulator in the background (pid and log in .emulator/)
 	scripts/emulator-ctl start
@@ -54,8 +50,11 @@ sanity: setup ## ansible-test sanity, offline
 unit: setup ## unit tests (modules, module_utils, filters, emulator)
 	pytest -n 2 --dist loadfile tests/unit
 
-integration: setup ## playbooks against the emulator
-	pytest --durations=12 tests/integration
+integration: setup ## playbooks against the emulator (two workers: the shared environment's tests on one)
+	pytest -n 2 --dist loadgroup --durations=12 tests/integration
+
+molecule: setup ## the molecule life-cycle scenario against its own emulator
+	molecule test
 
 build: setup ## the collection tarball in .cache/build/
 	@rm -rf .cache/build && mkdir -p .cache/build
@@ -67,7 +66,7 @@ benchmark: setup ## how much of Aurora's and DMS's waits role aurora_dms overlap
 benchmark-validator: setup ## the migration validator on 1,000,000 rows against reladiff and a hash-aggregate baseline (not part of test)
 	$(VENV)/bin/python benchmarks/validator.py --rows $(or $(ROWS),1000000) --repeat $(or $(REPEAT),5)
 
-test: lint sanity docs-lint unit integration build docs ## everything CI runs
+test: lint sanity docs-lint unit integration molecule build docs ## everything CI runs
 
 clean: ## remove caches and build output (keeps .venv)
 	rm -rf .cache .pytest_cache .ruff_cache tests/output outputs

@@ -3,7 +3,7 @@
 A whole deployment takes minutes, so the read-back tests share one: ``site`` deploys
 environment ``it`` once per session on the session's emulator. Tests that need an account of
 their own (an empty one, or one they interrupt) take ``fresh_emulator``. Tests marked
-``last`` (the teardown of ``it``) run after every other test.
+``last`` (the teardown of ``it``) run after every other test of the shared environment.
 """
 
 from __future__ import annotations
@@ -23,6 +23,11 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(items):
     for item in items:
         item.add_marker(pytest.mark.slow)
+        # `make integration` runs two xdist workers with --dist loadgroup: every test of the session's
+        # emulator (the shared environment) runs on one worker, in file order and the teardown last;
+        # tests with emulators of their own spread over both.
+        if "emulator_process" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group("shared-environment"))
     items.sort(key=lambda item: item.get_closest_marker("last") is not None)
 
 
