@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -171,6 +172,7 @@ def interrupt_playbook(
             if when(emulator.journal()):
                 os.killpg(process.pid, sig)  # ansible-playbook and the module it is running
                 process.wait(30)
+                _kill_strays(str(emulator.outputs_dir))
                 return emulator.journal()
             if process.poll() is not None:
                 raise AssertionError(f"{playbook} ended (rc={process.returncode}) before the interruption point")
@@ -180,3 +182,22 @@ def interrupt_playbook(
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        _kill_strays(str(emulator.outputs_dir))
+
+
+def _kill_strays(marker: str) -> None:
+    """SIGKILL what the killed run forked into sessions of its own (Mitogen's children call setsid).
+
+    Such a child keeps ansible-playbook's command line, which names this emulator's outputs folder,
+    and outlives a kill of the run's process group; left alone it would sleep on for good.
+    """
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            command = (proc / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        if "ansible-playbook" in command and marker in command:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(proc.name), signal.SIGKILL)
