@@ -36,9 +36,11 @@ TASK_ACTIVE_STATES = ("starting", "running", "stopping", "resuming")
 TASK_MODIFIABLE_STATES = ("ready", "stopped", "failed")
 
 # Seconds between two polls of a waiter; a short wait_timeout polls more often (see waiter_config).
+# The instance and task delays are the defaults of their modules' wait_delay option.
 INSTANCE_POLL_DELAY = 15
 TASK_POLL_DELAY = 15
 ENDPOINT_POLL_DELAY = 5
+MIN_WAIT_DELAY = 1  # a faster poll only burns API calls, which DMS throttles
 
 # The dms-vpc-role (or its policy) is eventually consistent: right after IAM creates it, DMS
 # answers CreateReplicationInstance with "The IAM Role arn:aws:iam::...:role/dms-vpc-role is not
@@ -184,6 +186,12 @@ def create_tags(tags):
 # -- waiting -------------------------------------------------------------------------------------
 
 
+def check_wait_delay(module):
+    """Refuse a wait_delay below MIN_WAIT_DELAY, before any request."""
+    if module.params["wait_delay"] < MIN_WAIT_DELAY:
+        module.fail_json(msg=f"wait_delay must be at least {MIN_WAIT_DELAY} second, got {module.params['wait_delay']}")
+
+
 def waiter_config(timeout, delay):
     """Poll every ``delay`` seconds, and at least four times when ``timeout`` is short."""
     delay = min(delay, max(timeout / 4.0, 0.1))
@@ -200,11 +208,11 @@ def wait_for(module, client, waiter_name, kind, arn, timeout, delay):
         module.fail_json_aws(e, msg=f"Failed while waiting ({waiter_name}) for the {kind} {arn}")
 
 
-def wait_for_task(module, client, waiter_name, arn, timeout):
-    wait_for(module, client, waiter_name, "replication task", arn, timeout, TASK_POLL_DELAY)
+def wait_for_task(module, client, waiter_name, arn, timeout, delay=TASK_POLL_DELAY):
+    wait_for(module, client, waiter_name, "replication task", arn, timeout, delay)
 
 
-def wait_not_modifying(module, client, arn, timeout):
+def wait_not_modifying(module, client, arn, timeout, delay=TASK_POLL_DELAY):
     """Wait until a modified task is ready or stopped again (botocore has no waiter for it)."""
     raw = getattr(client, "client", client)  # the waiter needs botocore's own client
     waiter = create_waiter_with_client(
@@ -212,7 +220,7 @@ def wait_not_modifying(module, client, arn, timeout):
     )
     filters = [{"Name": "replication-task-arn", "Values": [arn]}]
     try:
-        waiter.wait(Filters=filters, WaiterConfig=waiter_config(timeout, TASK_POLL_DELAY))
+        waiter.wait(Filters=filters, WaiterConfig=waiter_config(timeout, delay))
     except botocore.exceptions.WaiterError as e:
         module.fail_json_aws(e, msg=f"Failed while waiting for replication task {arn} to finish modifying")
 

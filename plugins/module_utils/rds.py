@@ -14,7 +14,8 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 
-WAIT_DELAY = 30  # botocore's RDS waiters poll every 30 seconds
+WAIT_DELAY = 30  # botocore's RDS waiters poll every 30 seconds; the default of the modules' wait_delay
+MIN_WAIT_DELAY = 1  # a faster poll only burns API calls (and RDS throttles DescribeDBClusters)
 
 
 def describe_cluster(client, identifier):
@@ -26,10 +27,21 @@ def describe_cluster(client, identifier):
     return clusters[0] if clusters else None
 
 
-def wait_for_cluster(module, client, waiter_name, identifier, msg):
-    """Wait up to the module's wait_timeout with the RDS waiter ``waiter_name``; fail with ``msg`` on timeout."""
+def check_wait_delay(module):
+    """Refuse a wait_delay below MIN_WAIT_DELAY, before any request."""
+    if module.params["wait_delay"] < MIN_WAIT_DELAY:
+        module.fail_json(
+            msg="wait_delay must be at least %d second, got %s" % (MIN_WAIT_DELAY, module.params["wait_delay"])
+        )
+
+
+def wait_for_cluster(module, client, waiter_name, identifier, msg, delay=WAIT_DELAY):
+    """Wait up to the module's wait_timeout with the RDS waiter ``waiter_name``, looking every ``delay`` seconds.
+
+    Fails with ``msg`` on timeout.
+    """
     timeout = module.params["wait_timeout"]
-    delay = min(WAIT_DELAY, max(timeout / 4.0, 0.1))  # poll at least four times within a short timeout
+    delay = min(delay, max(timeout / 4.0, 0.1))  # poll at least four times within a short timeout
     config = {"Delay": delay, "MaxAttempts": max(1, int(timeout / delay))}
     try:
         client.get_waiter(waiter_name).wait(DBClusterIdentifier=identifier, WaiterConfig=config)

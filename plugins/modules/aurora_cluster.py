@@ -160,6 +160,13 @@ options:
     description: How many seconds to wait.
     type: int
     default: 1800
+  wait_delay:
+    description:
+      - Seconds between two looks while waiting.
+      - A short O(wait_timeout) looks more often, at least four times within it.
+      - Must be at least V(1); a lower value is refused before any request is sent.
+    type: int
+    default: 30
 notes:
   - Deleting a cluster that still has DB instances fails with a message that names them; delete them first.
     In check mode this is a warning, as an earlier task may be about to delete them.
@@ -356,6 +363,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.envmigrate.aws.plugins.module_utils.rds import describe_cluster
+from ansible_collections.envmigrate.aws.plugins.module_utils.rds import WAIT_DELAY
+from ansible_collections.envmigrate.aws.plugins.module_utils.rds import check_wait_delay
 from ansible_collections.envmigrate.aws.plugins.module_utils.rds import wait_for_cluster
 
 # Options that name a CreateDBCluster parameter one to one.
@@ -563,7 +572,7 @@ def changed_settings(current, wanted):
 
 def wait_for(module, client, waiter_name, identifier):
     msg = "Failed while waiting (%s) for DB cluster %s" % (waiter_name, identifier)
-    wait_for_cluster(module, client, waiter_name, identifier, msg)
+    wait_for_cluster(module, client, waiter_name, identifier, msg, delay=module.params["wait_delay"])
 
 
 def scaling_parameter(configuration):
@@ -780,6 +789,7 @@ def main():
         purge_tags=dict(type="bool", default=True),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=1800),
+        wait_delay=dict(type="int", default=WAIT_DELAY),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
@@ -787,6 +797,7 @@ def main():
         required_if=[("skip_final_snapshot", False, ["final_snapshot_identifier"])],
     )
     check_parameters(module)
+    check_wait_delay(module)
     client = module.client("rds", retry_decorator=AWSRetry.jittered_backoff())
 
     try:

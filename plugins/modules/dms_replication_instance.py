@@ -83,6 +83,13 @@ options:
     description: How many seconds to wait.
     type: int
     default: 1800
+  wait_delay:
+    description:
+      - Seconds between two looks while waiting.
+      - A short O(wait_timeout) looks more often, at least four times within it.
+      - Must be at least V(1); a lower value is refused before any request is sent.
+    type: int
+    default: 15
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -344,7 +351,9 @@ class ReplicationInstance:
         self._wait("replication_instance_deleted", raw["ReplicationInstanceArn"])
 
     def _wait(self, waiter, arn):
-        dms.wait_for(self.module, self.client, waiter, KIND, arn, self.params["wait_timeout"], dms.INSTANCE_POLL_DELAY)
+        dms.wait_for(
+            self.module, self.client, waiter, KIND, arn, self.params["wait_timeout"], self.params["wait_delay"]
+        )
 
 
 def subnet_group_of(instance):
@@ -470,8 +479,10 @@ def main():
         purge_tags=dict(type="bool", default=True),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=1800),
+        wait_delay=dict(type="int", default=dms.INSTANCE_POLL_DELAY),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    dms.check_wait_delay(module)
     instance = ReplicationInstance(module)
     try:
         raw = instance.current()

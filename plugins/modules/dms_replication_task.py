@@ -95,6 +95,13 @@ options:
     description: How many seconds to wait for each step.
     type: int
     default: 900
+  wait_delay:
+    description:
+      - Seconds between two looks while waiting (for each step).
+      - A short O(wait_timeout) looks more often, at least four times within it.
+      - Must be at least V(1); a lower value is refused before any request is sent.
+    type: int
+    default: 15
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -249,6 +256,7 @@ class ReplicationTask:
         self.task_settings = task_settings
         self.client = dms.dms_client(module)
         self.timeout = module.params["wait_timeout"]
+        self.delay = module.params["wait_delay"]
 
     def current(self):
         return dms.describe(self.client, KIND, self.identifier)
@@ -311,7 +319,7 @@ class ReplicationTask:
             self.fail(
                 e, "modify", hint=" (it was stopped for the change and is still stopped)" if stopped_for_it else ""
             )
-        dms.wait_not_modifying(self.module, self.client, raw["ReplicationTaskArn"], self.timeout)
+        dms.wait_not_modifying(self.module, self.client, raw["ReplicationTaskArn"], self.timeout, self.delay)
 
     def start(self, raw, start_type):
         try:
@@ -340,14 +348,14 @@ class ReplicationTask:
         self.module.fail_json_aws(error, msg=f"Failed to {action} replication task {self.identifier}{hint}")
 
     def wait(self, waiter, raw):
-        dms.wait_for_task(self.module, self.client, waiter, raw["ReplicationTaskArn"], self.timeout)
+        dms.wait_for_task(self.module, self.client, waiter, raw["ReplicationTaskArn"], self.timeout, self.delay)
 
     def wait_running(self, raw):
         """Wait until the task runs; a full-load task may already have finished and stopped, which is fine."""
         try:
             self.client.get_waiter("replication_task_running").wait(
                 Filters=[{"Name": "replication-task-arn", "Values": [raw["ReplicationTaskArn"]]}],
-                WaiterConfig=dms.waiter_config(self.timeout, dms.TASK_POLL_DELAY),
+                WaiterConfig=dms.waiter_config(self.timeout, self.delay),
             )
         except botocore.exceptions.WaiterError as e:
             if not full_load_finished(self.current() or {}):
@@ -467,7 +475,9 @@ class Run:
         elif status == "creating":
             self.task.wait("replication_task_ready", self.raw)
         elif status == "modifying":
-            dms.wait_not_modifying(self.module, self.task.client, self.raw["ReplicationTaskArn"], self.task.timeout)
+            dms.wait_not_modifying(
+                self.module, self.task.client, self.raw["ReplicationTaskArn"], self.task.timeout, self.task.delay
+            )
         self.task.modify(self.raw, changes, stopped_for_it=resume)
         if resume:
             self.task.start(self.raw, "resume-processing")
@@ -562,8 +572,10 @@ def main():
         purge_tags=dict(type="bool", default=True),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=900),
+        wait_delay=dict(type="int", default=dms.TASK_POLL_DELAY),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    dms.check_wait_delay(module)
     mappings, settings = parse_documents(module)
     task = ReplicationTask(module, mappings, settings)
     state = module.params["state"]

@@ -6,7 +6,9 @@ Built with boto3 straight against the emulator, so each test exercises one modul
 from __future__ import annotations
 
 import json
+import types
 
+import botocore.waiter
 import pytest
 
 from tests.harness.module import run_module
@@ -50,6 +52,13 @@ def subnet_ids(emulator) -> list[str]:
         ]
         for n, zone in ((1, "a"), (2, "b"))
     ]
+
+
+def record_waiter_sleeps(monkeypatch) -> list[float]:
+    """From now on, the seconds botocore's waiters sleep between two looks, recorded instead of slept."""
+    sleeps: list[float] = []
+    monkeypatch.setattr(botocore.waiter, "time", types.SimpleNamespace(sleep=sleeps.append))
+    return sleeps
 
 
 @pytest.fixture

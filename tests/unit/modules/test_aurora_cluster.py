@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import types
 
+import botocore.waiter
 import pytest
 
 from ansible_collections.envmigrate.aws.plugins.modules import aurora_cluster
@@ -471,3 +473,44 @@ def test_data_api_is_turned_on_at_creation_and_off_and_on_again(emulator, wanted
     assert result["changed"] is True
     # Its own operations; ModifyDBCluster is not sent for nothing.
     assert operations(emulator) == ["DisableHttpEndpoint", "EnableHttpEndpoint"]
+
+
+# -- wait_delay ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def waiter_sleeps(monkeypatch) -> list[float]:
+    """The seconds botocore's waiters sleep between two looks, recorded instead of slept."""
+    sleeps: list[float] = []
+    monkeypatch.setattr(botocore.waiter, "time", types.SimpleNamespace(sleep=sleeps.append))
+    return sleeps
+
+
+@pytest.mark.parametrize(
+    ("wait", "expected"),
+    [
+        ({"wait_timeout": 600}, 30),  # the default: botocore's RDS delay, as before wait_delay existed
+        ({"wait_timeout": 600, "wait_delay": 2}, 2),
+        ({"wait_timeout": 8, "wait_delay": 30}, 2),  # still four looks within a short timeout
+    ],
+)
+def test_create_waits_wait_delay_between_looks(emulator, wanted, waiter_sleeps, wait, expected):
+    result = run_module(emulator, MODULE, dict(wanted, **wait))
+    assert result["changed"] is True, result
+    assert described(emulator)["Status"] == "available"
+    assert waiter_sleeps and set(waiter_sleeps) == {expected}  # the emulator shows "creating" once
+
+
+def test_delete_waits_wait_delay_between_looks(emulator, created, waiter_sleeps):
+    result = run_module(emulator, MODULE, dict(ABSENT, wait_timeout=600, wait_delay=1))
+    assert result["changed"] is True, result
+    assert described(emulator) is None
+    assert waiter_sleeps and set(waiter_sleeps) == {1}
+
+
+def test_wait_delay_below_one_second_is_refused_before_any_request(emulator, wanted):
+    emulator.mark()
+    result = run_module(emulator, MODULE, dict(wanted, wait_delay=0))
+    assert result["failed"] is True
+    assert result["msg"] == "wait_delay must be at least 1 second, got 0"
+    assert emulator.journal() == []

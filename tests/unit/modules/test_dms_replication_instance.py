@@ -10,6 +10,7 @@ from tests.unit.modules.dms_fixtures import (
     INSTANCE,
     assert_aws_error,
     operations,
+    record_waiter_sleeps,
     run,
     tags,
 )
@@ -240,3 +241,34 @@ def test_not_found_while_modifying_is_reported(emulator, wanted):
     assert result["failed"] is True
     assert result["error"]["code"] == "ResourceNotFoundFault"
     assert result["msg"].startswith("Failed to modify replication instance dms-unit")
+
+
+# -- wait_delay ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("wait", "expected"),
+    [
+        ({"wait_timeout": 600}, dms_utils.INSTANCE_POLL_DELAY),  # the default, as before wait_delay existed
+        ({"wait_timeout": 600, "wait_delay": 2}, 2),
+        ({"wait_timeout": 8, "wait_delay": 15}, 2),  # still four looks within a short timeout
+    ],
+)
+def test_create_and_delete_wait_wait_delay_between_looks(emulator, dms, wanted, monkeypatch, wait, expected):
+    waiter_sleeps = record_waiter_sleeps(monkeypatch)
+    assert run(emulator, MODULE, dict(wanted, **wait))["changed"] is True
+    assert read_back(dms)["ReplicationInstanceStatus"] == "available"
+    assert waiter_sleeps and set(waiter_sleeps) == {expected}  # the emulator shows "creating" once
+    waiter_sleeps.clear()
+    assert run(emulator, MODULE, {"identifier": INSTANCE, "state": "absent", **wait})["changed"] is True
+    with pytest.raises(ClientError, match="ResourceNotFoundFault"):
+        read_back(dms)
+    assert waiter_sleeps and set(waiter_sleeps) == {expected}
+
+
+def test_wait_delay_below_one_second_is_refused_before_any_request(emulator, wanted):
+    emulator.mark()
+    result = run(emulator, MODULE, dict(wanted, wait_delay=0))
+    assert result["failed"] is True
+    assert result["msg"] == "wait_delay must be at least 1 second, got 0"
+    assert emulator.journal() == []

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 
 import pytest
 from botocore.exceptions import ClientError
 
+from ansible_collections.envmigrate.aws.plugins.module_utils import dms as dms_utils
 from tests.unit.modules.dms_fixtures import (
     INSTANCE,
     SOURCE,
@@ -15,6 +17,7 @@ from tests.unit.modules.dms_fixtures import (
     TASK,
     assert_aws_error,
     operations,
+    record_waiter_sleeps,
     run,
     start_task,
     tags,
@@ -405,3 +408,50 @@ def test_failed_modify_after_stopping_says_the_task_is_stopped(emulator, dms, cr
     prefix = f"Failed to modify replication task {TASK} (it was stopped for the change and is still stopped)"
     assert_aws_error(result, "AccessDeniedFault", "ModifyReplicationTask", prefix, "not authorized")
     assert read_back(dms)["Status"] == "stopped"
+
+
+# -- wait_delay ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def slow_creation(emulator):
+    """A new task shows "creating" to one describe (the emulator's default is none); back to none afterwards."""
+    state_manager(emulator, "set-transition", {"progression": "manual", "times": 2})
+    yield
+    state_manager(emulator, "unset-transition")
+
+
+def state_manager(emulator, action: str, transition: dict | None = None) -> None:
+    body = {"model_name": "dms::replicationtask"}
+    if transition:
+        body["transition"] = transition
+    request = urllib.request.Request(
+        f"{emulator.endpoint}/moto-api/state-manager/{action}", method="POST", data=json.dumps(body).encode()
+    )
+    urllib.request.urlopen(request, timeout=30).read()
+
+
+@pytest.mark.parametrize(
+    ("wait", "expected"),
+    [
+        ({"wait_timeout": 600}, dms_utils.TASK_POLL_DELAY),  # the default, as before wait_delay existed
+        ({"wait_timeout": 600, "wait_delay": 2}, 2),
+        ({"wait_timeout": 8, "wait_delay": 15}, 2),  # still four looks within a short timeout
+    ],
+)
+def test_create_waits_wait_delay_between_looks(
+    emulator, dms, instance_arn, endpoints, slow_creation, monkeypatch, wait, expected
+):
+    waiter_sleeps = record_waiter_sleeps(monkeypatch)
+    result = run(emulator, MODULE, dict(WANTED, **wait))
+    assert result["changed"] is True, result
+    assert read_back(dms)["Status"] == "ready"
+    assert waiter_sleeps and set(waiter_sleeps) == {expected}
+
+
+def test_wait_delay_below_one_second_is_refused_before_any_request(emulator):
+    emulator.mark()
+    result = run(emulator, MODULE, dict(WANTED, wait_delay=0))
+    assert result["failed"] is True
+    assert result["msg"] == "wait_delay must be at least 1 second, got 0"
+    assert emulator.journal() == []
