@@ -11,7 +11,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 SUFFIX ?= demo
 COLLECTION_LINK := .collections/ansible_collections/envmigrate/aws
 
-.PHONY: help setup demo test lint unit integration molecule sanity build benchmark benchmark-validator emulator-start emulator-stop clean docs docs-lint
+.PHONY: help setup demo test lint unit integration molecule sanity build benchmark benchmark-validator benchmark-site emulator-start emulator-stop clean docs docs-lint
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -65,6 +65,10 @@ benchmark: setup ## how much of Aurora's and DMS's waits role aurora_dms overlap
 
 benchmark-validator: setup ## the migration validator on 1,000,000 rows against reladiff and a hash-aggregate baseline (not part of test)
 	$(VENV)/bin/python benchmarks/validator.py --rows $(or $(ROWS),1000000) --repeat $(or $(REPEAT),5)
+
+# LATENCY=SCALE (e.g. 0.1) times fresh deploys with the emulator's realistic latency instead of reruns.
+benchmark-site: setup ## site.yml's no-op rerun vs its first run and Mitogen vs linear; LATENCY=0.1: a fresh deploy's waits (minutes; not part of test)
+	$(VENV)/bin/python benchmarks/site_speed.py $(if $(LATENCY),--latency $(LATENCY)) --repeat $(or $(REPEAT),3)
 
 test: lint sanity docs-lint unit integration molecule build docs ## everything CI runs
 
