@@ -8,4 +8,6 @@ file only puts its strategy on ansible's plugin path, which has to be a folder.
 Run without it: ``ANSIBLE_STRATEGY=linear ansible-playbook ...``.
 """
 
-from ansible_mitogen.plugins.strategy.mitogen_linear import StrategyModule  # noqa: F401
+from ansible_mitogen.plugins.strategy.mitogen_linear import StrategyModule
+
+__all__ = ["StrategyModule"]
