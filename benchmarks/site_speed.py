@@ -28,9 +28,10 @@ takes more than the first is what waiting costs; it is compared with
 
 ``--without-vpn`` deploys without the on-premises VPN peer (onprem_vpn_ip empty): no VPN connection.
 
-The DMS instance, the longest, is polled every 15 s (plugins/module_utils/dms.py), so up to 15 s of
-the added time is polling, whatever the scale. Not part of the test suite: the figures depend on the
-machine and its load, which is printed with them.
+The waits poll every aws_poll_delay (1 s in the local inventory), except amazon.aws.ec2_vpc_vgw's for
+the VPN gateway's attachment: every 15 s, so at a small SCALE that wait takes 15 s instead of
+45 x SCALE. Not part of the test suite: the figures depend on the machine and its load, which is
+printed with them.
 
     .venv/bin/python benchmarks/site_speed.py --repeat 3
     .venv/bin/python benchmarks/site_speed.py --latency 0.1 --repeat 2 [--without-vpn]
