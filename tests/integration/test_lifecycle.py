@@ -107,7 +107,10 @@ def test_teardown_leaves_nothing_and_succeeds_again(site, emulator_process):
         assert not site.outputs_file.exists()
         if attempt == "second":  # finds nothing left to do
             assert result.changed == 0, result.changed_tasks
-            assert result.mutating_requests == []
+            # amazon.aws.rds_subnet_group (10.1.2) deletes without looking first and takes the 404 as
+            # "already gone": a request that changes nothing. No other mutating request is sent.
+            sent = [(e["operation"], e["status"]) for e in result.mutating_requests]
+            assert sent in ([], [("DeleteDBSubnetGroup", 404)]), sent
         # The last DMS of the account is gone, and with it the service roles AWS wanted for it.
         assert _dms_service_roles(emulator_process) == []
 
