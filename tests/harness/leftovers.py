@@ -16,7 +16,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-import boto3
+from emulator import standins
 
 GONE = {"deleted", "deleting", "failed"}
 
@@ -244,20 +244,15 @@ def resources_of(emulator, suffix: str) -> dict[str, list[str]]:
     return {kind: ids for kind, ids in found.items() if ids}
 
 
-class _Endpoint:
-    """What ``resources_of`` needs of an emulator: clients for one endpoint, with the dummy credentials."""
+class Endpoint:
+    """What ``resources_of`` needs of an emulator, from its URL alone: clients with the dummy credentials
+    that retry throttling patiently (the stand-ins' clients, emulator/standins.py)."""
 
     def __init__(self, endpoint: str):
         self.endpoint = endpoint
 
     def client(self, service: str):
-        return boto3.client(
-            service,
-            endpoint_url=self.endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+        return standins.client(self.endpoint, service)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -265,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--endpoint", required=True, help="the emulator, for example http://127.0.0.1:4590")
     parser.add_argument("--suffix", required=True, help="env_suffix of the environment")
     args = parser.parse_args(argv)
-    left = resources_of(_Endpoint(args.endpoint), args.suffix)
+    left = resources_of(Endpoint(args.endpoint), args.suffix)
     for kind, ids in left.items():
         print(f"{kind}: {', '.join(ids)}")
     if left:

@@ -12,7 +12,7 @@ import pytest
 
 from emulator.standins import make_gates_green
 from tests.harness.emulator import Emulator
-from tests.harness.leftovers import resources_of
+from tests.harness.leftovers import Endpoint, resources_of
 from tests.harness.playbook import first_request, interrupt_playbook, run_playbook, waiting
 
 # 1/50 of AWS's typical times: the DMS instance takes 14 s to become available, the NAT gateway 2.4 s.
@@ -139,16 +139,6 @@ def test_site_cutover_and_teardown_succeed_while_a_fifth_of_requests_are_throttl
 
         removed = run_playbook(emulator, "teardown.yml", extra_vars={"env_suffix": "thr"})
         assert removed.rc == 0, f"{replay}\n{removed.failed_task}: {removed.failed_message}"
-        assert resources_of(_Patient(emulator), "thr") == {}
+        assert resources_of(Endpoint(emulator.endpoint), "thr") == {}
     finally:
         emulator.cleanup()
-
-
-class _Patient:
-    """The emulator's clients for reading back while it throttles: botocore retries up to 10 times."""
-
-    def __init__(self, emulator):
-        self.emulator = emulator
-
-    def client(self, service):
-        return self.emulator.client(service, retries={"mode": "standard", "max_attempts": 10})
