@@ -48,7 +48,7 @@ sanity: setup ## ansible-test sanity, offline
 	scripts/ansible-test-sanity
 
 unit: setup ## unit tests (modules, module_utils, filters, emulator)
-	pytest -n 2 --dist loadfile tests/unit
+	pytest -n 2 --dist loadfile --durations=15 tests/unit
 
 integration: setup ## playbooks against the emulator (two workers: the shared environment's tests on one)
 	pytest -n 2 --dist loadgroup --durations=12 tests/integration
