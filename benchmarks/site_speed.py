@@ -19,11 +19,11 @@ takes more than the first is what waiting costs; it is compared with
 
   longest chain   the slow resources that must come up one after the other (CHAIN below): the
                   least any order of the playbooks can wait
-  site.yml now    what site.yml's order should wait (IN_TURN below): the VPN gateway and
-                  connection, whose modules always wait, then aurora_dms's own waits; the NAT
-                  gateway and the load balancer come up meanwhile
+  site.yml now    what site.yml's order should wait (IN_TURN below): every slow resource is
+                  started before the first wait (the VPN gateway and connection, whose modules
+                  always wait, are created while the database comes up), so the longest chain
   role by role    each role waiting for its own slow resources before the next role starts, as
-                  site.yml did before vpc and ecr_ecs ran in two halves
+                  site.yml did before vpc, ecr_ecs and aurora_dms ran in two halves
   sum             every slow resource waited for on its own, one after the other
 
 ``--without-vpn`` deploys without the on-premises VPN peer (onprem_vpn_ip empty): no VPN connection.
@@ -80,14 +80,12 @@ CHAIN = {
     "DMS instance": (("dms:replication-instance", "creating"), "aurora_dms", []),
 }
 
-# What site.yml waits for, one group after the other: vpc waits for the VPN gateway's attachment
-# and the VPN connection (amazon.aws.ec2_vpc_vgw and ec2_vpc_vpn have no way not to, and async
-# tasks hang under Mitogen), then aurora_dms waits for Aurora and the DMS instance. The NAT gateway
-# (vpc) and the load balancer (ecr_ecs) are started before aurora_dms and waited for after it.
-IN_TURN = (
-    ("VPN gateway", "VPN gateway attachment", "VPN connection"),
-    ("Aurora cluster", "Aurora writer", "DMS instance"),
-)
+# What site.yml waits for, one group after the other. Its first halves of vpc, ecr_ecs and
+# aurora_dms start the NAT gateway, the load balancer, Aurora, its writer and the DMS instance
+# without waiting; vpc's second half then creates the VPN gateway and connection (waited for:
+# amazon.aws.ec2_vpc_vgw and ec2_vpc_vpn have no way not to, and async tasks hang under Mitogen)
+# while the database comes up. So a single group: site.yml's order should wait the longest chain.
+IN_TURN = (tuple(CHAIN),)
 
 
 def chain_figures(scale: float, vpn: bool) -> dict[str, float]:
