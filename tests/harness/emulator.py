@@ -83,17 +83,19 @@ class Emulator:
 
     def mark(self) -> None:
         """Journal entries before this call are no longer returned by ``journal()``."""
-        self._mark = len(self._all_entries())
+        # A byte offset, not a count of lines: the journal grows over a session and is read before each test.
+        self._mark = self.journal_path.stat().st_size if self.journal_path.exists() else 0
 
-    def _all_entries(self) -> list[dict]:
+    def _entries_from(self, offset: int) -> list[dict]:
         if not self.journal_path.exists():
             return []
-        with open(self.journal_path, encoding="utf-8") as handle:
+        with open(self.journal_path, "rb") as handle:
+            handle.seek(offset)
             return [json.loads(line) for line in handle if line.strip()]
 
     def journal(self, include_emulator_api: bool = False, since_start: bool = False) -> list[dict]:
         """Journal entries since ``mark()`` (or since the emulator started)."""
-        entries = self._all_entries()[0 if since_start else self._mark :]
+        entries = self._entries_from(0 if since_start else self._mark)
         return [e for e in entries if include_emulator_api or e["service"] != "moto-api"]
 
     def mutating_requests(self) -> list[dict]:
