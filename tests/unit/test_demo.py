@@ -191,6 +191,51 @@ def test_parts_are_announced_as_soon_as_they_finish():
     assert announced["Build the environment"].startswith("PLAY RECAP")
 
 
+HALVES_LOG = """
+PLAY [Build the environment] ***************************************************
+
+TASK [Network, with the NAT gateway started but not waited for] ****************
+included: vpc for localhost
+
+TASK [envmigrate.aws.vpc : Start the NAT gateway] ******************************
+changed: [localhost]
+
+TASK [Aurora PostgreSQL and the DMS replication instance started but not waited for] ***
+included: aurora_dms for localhost
+
+TASK [envmigrate.aws.aurora_dms : Start the Aurora PostgreSQL cluster] *********
+changed: [localhost]
+
+TASK [VPN to on-premises, then wait for the NAT gateway and route the private subnets through it] ***
+included: vpc for localhost
+
+TASK [envmigrate.aws.vpc : Create the VPN gateway and attach it to the VPC] ****
+changed: [localhost]
+
+TASK [envmigrate.aws.vpc : Wait for the NAT gateway, the private subnets' way out] ***
+ok: [localhost]
+
+PLAY RECAP *********************************************************************
+"""
+
+
+def test_a_role_run_in_two_halves_has_a_line_for_each_and_one_row_in_the_summary():
+    _, finished = read(HALVES_LOG, demo.site_part)
+    parts = [tally for tally in finished if not tally.is_play]
+    assert [(t.name, t.resumed) for t in parts] == [("vpc", False), ("aurora_dms", False), ("vpc", True)]
+    assert demo.progress_line(parts[2]).split()[:3] == ["vpc", "(second", "half)"]
+    totals = demo.role_totals(parts)
+    assert list(totals) == ["vpc", "aurora_dms"]
+    vpc = totals["vpc"]
+    assert (vpc.tasks, vpc.changed, vpc.seconds) == (3, 2, parts[0].seconds + parts[2].seconds)
+
+
+def test_a_part_is_resumed_only_within_its_play():
+    _, finished = read(HALVES_LOG + HALVES_LOG, demo.site_part)
+    second_play = [tally for tally in finished if not tally.is_play][3:]
+    assert [(t.name, t.resumed) for t in second_play] == [("vpc", False), ("aurora_dms", False), ("vpc", True)]
+
+
 def test_cutover_progress_has_a_line_per_phase_with_its_gates():
     progress, finished = read(CUTOVER_LOG, demo.phase_part)
     tallies = by_name(finished)
