@@ -28,6 +28,23 @@ def test_check_mode_on_an_empty_account_sends_no_mutating_request(fresh_emulator
 # the harder case: test_containers_and_releases.py.
 
 
+# The slow resources, each started by the first half of its role, and the first wait of the run that
+# cannot be deferred: amazon.aws.ec2_vpc_vgw waits for the VPN gateway's attachment.
+SLOW_STARTS = [
+    "CreateNatGateway",
+    "CreateLoadBalancer",
+    "CreateDBCluster",
+    "CreateDBInstance",
+    "CreateReplicationInstance",
+]
+
+
+def test_site_starts_every_slow_resource_before_the_vpn_waits(site):
+    answered = [entry["operation"] for entry in site.journal if entry["status"] < 400]
+    first_vpn_wait = answered.index("CreateVpnGateway")
+    assert [start for start in SLOW_STARTS if answered.index(start) > first_vpn_wait] == []
+
+
 def test_check_mode_on_the_converged_account_sends_no_mutating_request(site, emulator_process):
     result = run_playbook(emulator_process, "site.yml", extra_vars={"env_suffix": SUFFIX}, check=True, diff=True)
     assert result.rc == 0, result.failed_message
