@@ -131,18 +131,23 @@ def first_request(match: Callable[[dict], bool]) -> Callable[[list[dict]], bool]
     return lambda journal: any(match(entry) for entry in journal)
 
 
-def waiting(start: str, poll: str, polls: int = 2) -> Callable[[list[dict]], bool]:
+def waiting(start: str, poll: str, polls: int = 2, *, not_found_counts: bool = False) -> Callable[[list[dict]], bool]:
     """Kill point inside a wait: ``poll`` answered ``polls`` times after a successful ``start``.
 
     The emulator shows a slow resource in its transitional state to at least the first read after
-    its creation (emulator/latency.py), so the second poll is one a waiter made while it waited.
+    its creation or deletion (emulator/latency.py), so the second poll is one a waiter made while it
+    waited. A deleted resource's waiter may end on a "not found" answer: with ``not_found_counts``
+    such an answer counts as a poll too (a loaded machine can poll after a short deletion is over).
     """
+
+    def answered(entry: dict) -> bool:
+        return entry["status"] < 400 or (not_found_counts and "NotFound" in entry.get("error", ""))
 
     def reached(journal: list[dict]) -> bool:
         started = next((i for i, e in enumerate(journal) if e["operation"] == start and e["status"] < 400), None)
         if started is None:
             return False
-        return sum(e["operation"] == poll and e["status"] < 400 for e in journal[started + 1 :]) >= polls
+        return sum(e["operation"] == poll and answered(e) for e in journal[started + 1 :]) >= polls
 
     return reached
 
