@@ -50,8 +50,8 @@ sanity: setup ## ansible-test sanity, offline
 unit: setup ## unit tests (modules, module_utils, filters, emulator)
 	pytest -n 2 --dist loadfile --durations=15 tests/unit
 
-integration: setup ## playbooks against the emulator (two workers: the shared environment's tests on one)
-	pytest -n 2 --dist loadgroup --durations=12 tests/integration
+integration: setup ## playbooks against the emulator (two workers, each deploys the shared environment on its own emulator)
+	pytest -n 2 --dist load --durations=12 tests/integration
 
 molecule: setup ## the molecule life-cycle scenario against its own emulator
 	molecule test

@@ -1,9 +1,12 @@
 """Integration tests run the playbooks against the emulator.
 
 A whole deployment takes minutes, so the read-back tests share one: ``site`` deploys
-environment ``it`` once per session on the session's emulator. Tests that need an account of
-their own (an empty one, or one they interrupt) take ``fresh_emulator``. Tests marked
-``last`` (the teardown of ``it``) run after every other test of the shared environment.
+environment ``it`` once per session on the session's emulator. ``make integration`` runs two
+xdist workers, each a session of its own, so each worker that gets such a test deploys ``it`` on
+its own emulator; these tests do not depend on one another's order (the split between the
+workers changes from run to run). Tests that need an account of their own (an empty one, or one
+they interrupt) take ``fresh_emulator``. Tests marked ``last`` (the teardown of ``it``) are
+collected last, so they run after every other test of their worker.
 """
 
 from __future__ import annotations
@@ -23,11 +26,7 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(items):
     for item in items:
         item.add_marker(pytest.mark.slow)
-        # `make integration` runs two xdist workers with --dist loadgroup: every test of the session's
-        # emulator (the shared environment) runs on one worker, in file order and the teardown last;
-        # tests with emulators of their own spread over both.
-        if "emulator_process" in item.fixturenames:
-            item.add_marker(pytest.mark.xdist_group("shared-environment"))
+    # xdist hands out tests in collection order, so the last collected is the last its worker runs.
     items.sort(key=lambda item: item.get_closest_marker("last") is not None)
 
 
