@@ -33,7 +33,7 @@ from ansible_collections.envmigrate.aws.plugins.modules import cutover_state
 from lambdas.health_check import aws, config, handler, probe
 
 TIMEOUT = 0.5  # PROBE_TIMEOUT_SECONDS in these tests
-SLOW = 1.5  # the slow path answers after this, well beyond the timeout
+SLOW = 3.0  # the slow path answers after this, well beyond the timeout (and a busy machine's delays)
 TABLE = "dynamodb-state-unit"
 ENVIRONMENT = "unit"
 APP_HOST = "app.unit.envmigrate.example"
@@ -202,7 +202,7 @@ def test_an_answer_later_than_the_timeout_fails_within_the_timeout(site):
         "latency_ms": None,
         "error": "no answer within 0.5 s",
     }
-    assert TIMEOUT <= elapsed < TIMEOUT + 0.5  # gave up long before the answer (SLOW)
+    assert TIMEOUT <= elapsed < SLOW - 1  # gave up long before the answer
 
 
 def test_a_refused_connection_is_a_failed_result(closed_port_url):
@@ -245,7 +245,7 @@ def test_endpoints_are_probed_at_the_same_time(site):
     names = ["alb", "onprem", "third", "fourth"]
     started = time.monotonic()
     results = probe.probe_all([endpoint(site.url + "/slow", name=name) for name in names], settings())
-    assert time.monotonic() - started < 2.4 * TIMEOUT  # about one timeout; one after the other would take four
+    assert time.monotonic() - started < 3 * TIMEOUT  # about one timeout; one after the other would take four
     assert [(result.name, result.ok) for result in results] == [(name, False) for name in names]
 
 
@@ -635,7 +635,7 @@ def test_the_hook_reports_failed_when_the_deadline_passes(site, codedeploy, monk
     started = time.monotonic()
     result = handler.handler(HOOK_EVENT, None, aws.Clients(codedeploy=client))
 
-    assert time.monotonic() - started < 1.5  # the deadline (1 s) and a little
+    assert time.monotonic() - started < 2.5  # the deadline (1 s) and a margin for a busy machine
     assert result["status"] == "Failed"
     assert result["attempts"] >= 2
     assert result["error"] == "HTTP 500, expected 200-399"
@@ -651,7 +651,7 @@ def test_the_hook_keeps_time_to_report_before_the_function_times_out(site, coded
     started = time.monotonic()
     result = handler.handler(HOOK_EVENT, LambdaContext(6), aws.Clients(codedeploy=client))
 
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 4  # well before the 6 s the function has, let alone the 60 s
     assert (result["status"], result["error"]) == ("Failed", "no answer within 0.5 s")
 
 
