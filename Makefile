@@ -16,11 +16,16 @@ COLLECTION_LINK := .collections/ansible_collections/envmigrate/aws
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-setup: $(VENV)/.installed $(COLLECTION_LINK) ## create .venv from requirements.txt (idempotent)
+setup: $(VENV)/.installed $(COLLECTION_LINK) $(VENV)/.botocore-model-cache ## create .venv from requirements.txt (idempotent)
 
 $(VENV)/.installed: requirements.txt
 	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+# One parse of botocore's data per process, shared by every module a Mitogen interpreter runs (see the file).
+$(VENV)/.botocore-model-cache: speedups/botocore_model_cache.py $(VENV)/.installed
+	$(VENV)/bin/python speedups/botocore_model_cache.py --install
 	@touch $@
 
 # Lets ansible resolve envmigrate.aws.* from this checkout (collections_path in ansible.cfg).

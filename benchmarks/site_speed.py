@@ -5,10 +5,13 @@ Default mode, per repetition on a fresh emulator (no latency), one run after the
 machine's load hits all alike:
 
   first           site.yml on an empty account
-  rerun           site.yml again, nothing to do, with Mitogen (ansible.cfg's strategy)
-  rerun linear    the same with ANSIBLE_STRATEGY=linear, Ansible's plain strategy (the baseline)
+  rerun           site.yml again, nothing to do, with Mitogen (ansible.cfg's strategy) and botocore's
+                  data parsed once per process (speedups/botocore_model_cache.py, made by `make setup`)
+  rerun, parse    the same with ENVMIGRATE_BOTOCORE_MODEL_CACHE=0: every module's new boto3 session
+                  parses botocore's JSON data again
+  rerun linear    with ANSIBLE_STRATEGY=linear, Ansible's plain strategy: a new Python per task (the baseline)
 
-and prints the medians, the ratios rerun / first and Mitogen / linear, and where the time of each
+and prints the medians, the ratios rerun / first, the model cache's and Mitogen's, and where the time of each
 goes: the sum of the task durations per role (the json callback's start and end of each task;
 ``preflight`` is playbooks/preflight.yml, ``site.yml`` the playbook's own tasks).
 
@@ -155,7 +158,13 @@ def rerun_repetition(vpn: bool) -> tuple[dict[str, float], dict[str, dict[str, f
     emulator = Emulator()
     try:
         walls, roles = {}, {}
-        for name, env in (("first", None), ("rerun", None), ("rerun linear", {"ANSIBLE_STRATEGY": "linear"})):
+        runs = (
+            ("first", None),
+            ("rerun", None),
+            ("rerun, parse", {"ENVMIGRATE_BOTOCORE_MODEL_CACHE": "0"}),
+            ("rerun linear", {"ANSIBLE_STRATEGY": "linear"}),
+        )
+        for name, env in runs:
             walls[name], result = site(emulator, env, vpn)
             roles[name] = per_role(result.output)
             if name != "first" and result.changed:
@@ -179,6 +188,7 @@ def rerun_mode(repeat: int, vpn: bool) -> None:
         print(f"  {key:<14} {value:7.1f} s")
     print(f"  rerun / first          = {median['rerun'] / median['first']:.2f}")
     print(f"  rerun linear / first   = {median['rerun linear'] / median['first']:.2f}")
+    print(f"  cache / parse          = {median['rerun'] / median['rerun, parse']:.2f}  (no-op reruns)")
     print(f"  mitogen / linear       = {median['rerun'] / median['rerun linear']:.2f}  (no-op reruns)")
     print_per_role(roles)
 
