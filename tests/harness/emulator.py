@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import boto3
@@ -92,6 +93,29 @@ class Emulator:
         with open(self.journal_path, "rb") as handle:
             handle.seek(offset)
             return [json.loads(line) for line in handle if line.strip()]
+
+    def follow_journal(self) -> Callable[[], list[dict]]:
+        """A reader of the journal since ``mark()`` that parses only what was appended since its last call.
+
+        For loops that look at the journal many times a second while a playbook runs
+        (``interrupt_playbook``): reading the whole window each time would cost a core's fifth.
+        A line the emulator is still writing is left for the next call.
+        """
+        offset, entries = self._mark, []
+
+        def read() -> list[dict]:
+            nonlocal offset
+            if self.journal_path.exists():
+                with open(self.journal_path, "rb") as handle:
+                    handle.seek(offset)
+                    appended = handle.read()
+                complete = appended[: appended.rfind(b"\n") + 1]
+                offset += len(complete)
+                parsed = (json.loads(line) for line in complete.splitlines() if line.strip())
+                entries.extend(e for e in parsed if e["service"] != "moto-api")
+            return entries
+
+        return read
 
     def journal(self, include_emulator_api: bool = False, since_start: bool = False) -> list[dict]:
         """Journal entries since ``mark()`` (or since the emulator started)."""

@@ -172,9 +172,10 @@ def interrupt_playbook(
         command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     deadline = time.monotonic() + timeout
+    journal = emulator.follow_journal()
     try:
         while time.monotonic() < deadline:
-            if when(emulator.journal()):
+            if when(journal()):
                 os.killpg(process.pid, sig)  # ansible-playbook and the module it is running
                 process.wait(30)
                 _kill_strays(str(emulator.outputs_dir))

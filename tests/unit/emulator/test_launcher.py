@@ -45,6 +45,32 @@ def test_journal_records_service_operation_mutating_and_status(emulator):
     assert entries[2]["error"] == "InvalidVpcID.NotFound"
 
 
+def test_a_followed_journal_returns_what_was_answered_since_the_mark_reading_each_line_once(emulator):
+    read = emulator.follow_journal()
+    ec2 = emulator.client("ec2")
+    ec2.describe_vpcs()
+    assert [e["operation"] for e in read()] == ["DescribeVpcs"]
+    emulator.reset()  # a moto-api request: not part of the journal
+    ec2.describe_subnets()
+    assert [e["operation"] for e in read()] == ["DescribeVpcs", "DescribeSubnets"]
+    assert read() == emulator.journal(since_start=True)[-2:]
+
+
+def test_a_followed_journal_leaves_a_line_being_written_for_the_next_read(tmp_path):
+    reader = Emulator.__new__(Emulator)  # only its journal file: no process
+    reader.journal_path, reader._mark = tmp_path / "journal.jsonl", 0
+    read = reader.follow_journal()
+    assert read() == []
+    entry = {"service": "ec2", "operation": "CreateVpc"}
+    line = json.dumps(entry).encode() + b"\n"
+    with open(reader.journal_path, "ab") as journal:
+        journal.write(line + line[:10])
+    assert read() == [entry]
+    with open(reader.journal_path, "ab") as journal:
+        journal.write(line[10:])
+    assert read() == [entry, entry]
+
+
 @pytest.mark.parametrize(
     ("service", "call", "operation", "mutating"),
     [
