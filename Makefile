@@ -11,7 +11,11 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 SUFFIX ?= demo
 COLLECTION_LINK := .collections/ansible_collections/envmigrate/aws
 
-.PHONY: help setup demo test lint unit integration molecule sanity build benchmark benchmark-validator benchmark-site emulator-start emulator-stop clean docs docs-lint
+# Workers of the test session (make tests): the unit tests fill the integration tests' waits.
+WORKERS ?= 3
+SCHEDULE := --dist loadgroup --no-loadscope-reorder
+
+.PHONY: help setup demo test tests lint unit integration molecule sanity build benchmark benchmark-validator benchmark-site emulator-start emulator-stop clean docs docs-lint
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -52,13 +56,17 @@ lint: setup ## ruff, yamllint, ansible-lint (production profile)
 sanity: setup ## ansible-test sanity, offline
 	scripts/ansible-test-sanity
 
+# The schedule (groups, longest first): tests/conftest.py.
+tests: setup ## unit and integration tests (with the molecule scenario) in one session on $(WORKERS) workers
+	pytest -n $(WORKERS) $(SCHEDULE) --durations=25 tests/unit tests/integration
+
 unit: setup ## unit tests (modules, module_utils, filters, emulator)
-	pytest -n 2 --dist loadfile --durations=15 tests/unit
+	pytest -n 2 $(SCHEDULE) --durations=15 tests/unit
 
-integration: setup ## playbooks against the emulator (two workers, each deploys the shared environment on its own emulator)
-	pytest -n 2 --dist load --durations=12 tests/integration
+integration: setup ## playbooks against the emulator, the molecule scenario among them
+	pytest -n $(WORKERS) $(SCHEDULE) --durations=15 tests/integration
 
-molecule: setup ## the molecule life-cycle scenario against its own emulator
+molecule: setup ## the molecule life-cycle scenario against its own emulator (also a test of make integration)
 	molecule test
 
 build: setup ## the collection tarball in .cache/build/
@@ -75,7 +83,7 @@ benchmark-validator: setup ## the migration validator on 1,000,000 rows against 
 benchmark-site: setup ## site.yml's no-op rerun vs its first run and Mitogen vs linear; LATENCY=0.1: a fresh deploy's waits (minutes; not part of test)
 	$(VENV)/bin/python benchmarks/site_speed.py $(if $(LATENCY),--latency $(LATENCY)) --repeat $(or $(REPEAT),3)
 
-test: lint sanity docs-lint unit integration molecule build docs ## everything CI runs
+test: lint sanity docs-lint tests build docs ## everything CI runs
 
 clean: ## remove caches and build output (keeps .venv)
 	rm -rf .cache .pytest_cache .ruff_cache tests/output outputs

@@ -1,12 +1,13 @@
 """Integration tests run the playbooks against the emulator.
 
 A whole deployment takes minutes, so the read-back tests share one: ``site`` deploys
-environment ``it`` once per session on the session's emulator. ``make integration`` runs two
-xdist workers, each a session of its own, so each worker that gets such a test deploys ``it`` on
-its own emulator; these tests do not depend on one another's order (the split between the
-workers changes from run to run). Tests that need an account of their own (an empty one, or one
-they interrupt) take ``fresh_emulator``. Tests marked ``last`` (the teardown of ``it``) are
-collected last, so they run after every other test of their worker.
+environment ``it`` once per worker on the worker's integration emulator (its own, not the one
+the unit tests reset before each test). Their files are in one of two groups,
+``deployment-a`` and ``deployment-b`` (tests/conftest.py): each group runs on one worker, so two
+workers deploy ``it`` side by side and each group's tests run one after the other on theirs.
+These tests do not depend on one another's order, and none removes ``it``: teardown is tested
+on environments of their own (test_lifecycle.py, test_faults.py, the molecule scenario). Tests
+that need an account of their own (an empty one, or one they interrupt) take ``fresh_emulator``.
 """
 
 from __future__ import annotations
@@ -19,15 +20,10 @@ from tests.harness.playbook import run_playbook
 SUFFIX = "it"
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "last: runs after every other test (it removes the shared deployment)")
-
-
 def pytest_collection_modifyitems(items):
     for item in items:
-        item.add_marker(pytest.mark.slow)
-    # xdist hands out tests in collection order, so the last collected is the last its worker runs.
-    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
+        if "integration" in item.path.parts:
+            item.add_marker(pytest.mark.slow)
 
 
 def subnet_ids(emulator, tier: str, suffix: str = SUFFIX) -> list[str]:
@@ -44,6 +40,20 @@ def group_id(emulator, tier: str, suffix: str = SUFFIX) -> str:
         Filters=[{"Name": "group-name", "Values": [f"secgroup-{tier}-{suffix}"]}]
     )["SecurityGroups"]
     return group["GroupId"]
+
+
+def dms_service_roles(emulator) -> list[str]:
+    """The account-wide roles DMS wants (made with an account's first DMS, removed with its last)."""
+    roles = emulator.client("iam").list_roles()["Roles"]
+    return sorted(r["RoleName"] for r in roles if r["RoleName"] in ("dms-vpc-role", "dms-cloudwatch-logs-role"))
+
+
+@pytest.fixture(scope="session")
+def emulator_process():
+    """The integration tests' emulator of this worker: never reset by a unit test."""
+    process = Emulator()
+    yield process
+    process.cleanup()
 
 
 @pytest.fixture(scope="session")

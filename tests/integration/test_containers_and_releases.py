@@ -11,6 +11,9 @@ from emulator.standins import push_image
 from tests.harness.playbook import run_playbook
 from tests.integration.conftest import SUFFIX, group_id, subnet_ids
 
+# Runs on one worker with the other tests of the shared deployment's group (tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("deployment-b")
+
 ACCOUNT = "123456789012"
 REGISTRY = f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com"
 TAGS = {"Environment": SUFFIX, "Project": "envmigrate", "ManagedBy": "ansible"}

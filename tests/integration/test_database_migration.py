@@ -9,6 +9,9 @@ import pytest
 from tests.harness.playbook import run_playbook
 from tests.integration.conftest import SUFFIX, group_id, subnet_ids
 
+# Runs on one worker with the other tests of the shared deployment's group (tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("deployment-a")
+
 ONPREM_DB = "198.51.100.10"  # inventories/local
 
 

@@ -14,6 +14,7 @@ from emulator.standins import make_gates_green
 from tests.harness.emulator import Emulator
 from tests.harness.leftovers import Endpoint, resources_of
 from tests.harness.playbook import first_request, interrupt_playbook, run_playbook, waiting
+from tests.integration.conftest import dms_service_roles
 
 # 1/50 of AWS's typical times: the DMS instance takes 14 s to become available, the NAT gateway 2.4 s.
 LATENCY = "realistic:0.02"
@@ -87,6 +88,7 @@ def _unwaited(journal, waits, not_found_counts=False):
     ]
 
 
+@pytest.mark.deploys(minutes=9)
 def test_a_deploy_killed_at_every_point_converges_on_rerun_and_waits_for_every_slow_resource(slow_emulator):
     # One account, killed again and again, each time at the first kill point not used yet (the order
     # in which a run reaches them is site.yml's business): each rerun must get past where the last died.
@@ -114,10 +116,12 @@ def test_a_deploy_killed_at_every_point_converges_on_rerun_and_waits_for_every_s
     removed = run_playbook(slow_emulator, "teardown.yml", extra_vars={"env_suffix": "lat"})
     assert removed.rc == 0, removed.failed_message
     assert resources_of(slow_emulator, "lat") == {}
+    assert dms_service_roles(slow_emulator) == []  # the account's last DMS took AWS's service roles along
     teardown_journal = slow_emulator.journal(since_start=True)[teardown_start:]
     assert _unwaited(teardown_journal, TEARDOWN_WAITS, not_found_counts=True) == []
 
 
+@pytest.mark.deploys(minutes=3)
 @pytest.mark.parametrize("point", list(KILL_POINTS))
 def test_teardown_after_a_deploy_killed(slow_emulator, point):
     interrupt_playbook(slow_emulator, "site.yml", KILL_POINTS[point], extra_vars={"env_suffix": "cut"})
@@ -125,8 +129,10 @@ def test_teardown_after_a_deploy_killed(slow_emulator, point):
     result = run_playbook(slow_emulator, "teardown.yml", extra_vars={"env_suffix": "cut"})
     assert result.rc == 0, result.failed_message
     assert resources_of(slow_emulator, "cut") == {}
+    assert dms_service_roles(slow_emulator) == []
 
 
+@pytest.mark.deploys(minutes=7)
 def test_site_cutover_and_teardown_succeed_while_a_fifth_of_requests_are_throttled():
     emulator = Emulator("--throttle", "0.2")
     try:

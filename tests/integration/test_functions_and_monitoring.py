@@ -8,6 +8,9 @@ import pytest
 
 from tests.integration.conftest import SUFFIX, group_id, subnet_ids
 
+# Runs on one worker with the other tests of the shared deployment's group (tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("deployment-b")
+
 ACCOUNT = "123456789012"
 VALIDATOR = f"lambda-validator-{SUFFIX}"
 HEALTH = f"lambda-health-{SUFFIX}"

@@ -30,6 +30,9 @@ from tests.harness.playbook import run_playbook
 from tests.unit.emulator.test_fix_lambda_invoke_local import create_function
 from tests.unit.modules.dms_fixtures import TABLE_MAPPINGS, create_endpoint, subnet_ids
 
+# One worker runs the whole file: its emulator is module-scoped (tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("module-examples")
+
 MODULES_DIR = ROOT / "plugins" / "modules"
 MODULES = sorted(path.stem for path in MODULES_DIR.glob("*.py") if not path.name.startswith("_"))
 ACCOUNT = "123456789012"

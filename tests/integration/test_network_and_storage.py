@@ -9,6 +9,9 @@ import pytest
 
 from tests.integration.conftest import SUFFIX
 
+# Runs on one worker with the other tests of the shared deployment's group (tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("deployment-a")
+
 ACCOUNT = "123456789012"
 ONPREM_CIDRS = ["192.0.2.0/24", "198.51.100.0/24"]  # inventories/local
 

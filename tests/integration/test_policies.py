@@ -27,6 +27,9 @@ import pytest
 from tests.harness.policies import above, as_list, lint, names_environment, open_ingress, read_environment
 from tests.integration.conftest import SUFFIX
 
+# Runs on one worker with the other tests of the shared deployment's group (tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("deployment-b")
+
 
 @dataclass(frozen=True)
 class Accepted:

@@ -30,6 +30,9 @@ from tests.harness.emulator import ROOT
 from tests.harness.playbook import ANSIBLE_PLAYBOOK
 from tests.integration.conftest import SUFFIX
 
+# Runs on one worker with the other tests of the shared deployment's group (tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("deployment-a")
+
 BIN = Path(ANSIBLE_PLAYBOOK).parent
 GALAXY = yaml.safe_load((ROOT / "galaxy.yml").read_text())
 COLLECTION = f"{GALAXY['namespace']}.{GALAXY['name']}"

@@ -14,6 +14,9 @@ from tests.harness.module import run_module
 from tests.harness.playbook import run_playbook
 from tests.integration.conftest import SUFFIX
 
+# Runs on one worker with the other tests of the shared deployment's group (tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("deployment-b")
+
 ZONE = f"{SUFFIX}.envmigrate.example."
 RECORD = f"app.{SUFFIX}.envmigrate.example."
 TABLE = f"dynamodb-state-{SUFFIX}"
