@@ -8,23 +8,17 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 
 import pytest
 
 from tests.harness.emulator import ROOT
 from tests.harness.playbook import ANSIBLE_PLAYBOOK
+from tests.harness.ports import free_port
 
 BIN = os.path.dirname(ANSIBLE_PLAYBOOK)
 STAGES = ["destroy", "syntax", "create", "converge", "idempotence", "side_effect", "verify", "destroy"]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.mark.deploys(minutes=6)
@@ -33,7 +27,7 @@ def test_the_scenario_runs_every_stage_of_the_life_cycle():
         **os.environ,
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-        "ENVMIGRATE_MOLECULE_PORT": str(_free_port()),
+        "ENVMIGRATE_MOLECULE_PORT": str(free_port()),
         "NO_COLOR": "1",
     }
     completed = subprocess.run(

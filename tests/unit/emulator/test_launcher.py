@@ -9,6 +9,7 @@ import socket
 import pytest
 
 from tests.harness.emulator import Emulator
+from tests.harness.ports import free_port
 
 
 def test_ready_line_names_the_endpoint(emulator):
@@ -126,9 +127,7 @@ def test_exits_cleanly_on_signal_and_frees_the_port(sig):
 
 
 def test_port_option_is_honoured():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     process = Emulator(port=port)
     try:
         assert process.endpoint == f"http://127.0.0.1:{port}"

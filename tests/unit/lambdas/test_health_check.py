@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import json
-import socket
 import ssl
 import threading
 import time
@@ -31,6 +30,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import Retrying
 from ansible_collections.envmigrate.aws.plugins.module_utils.retries import retry_decorator
 from ansible_collections.envmigrate.aws.plugins.modules import cutover_state
 from lambdas.health_check import aws, config, handler, probe
+from tests.harness.ports import free_port
 
 TIMEOUT = 0.5  # PROBE_TIMEOUT_SECONDS in these tests
 SLOW = 3.0  # the slow path answers after this, well beyond the timeout (and a busy machine's delays)
@@ -135,10 +135,7 @@ def tls_site(certificate):
 @pytest.fixture
 def closed_port_url():
     """A URL on a port nobody listens on: the connection is refused."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/ok"
+    return f"http://127.0.0.1:{free_port()}/ok"
 
 
 FUNCTION_VARIABLES = (

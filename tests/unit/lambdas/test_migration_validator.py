@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import socket
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +17,7 @@ import pytest
 from boto3.dynamodb.types import TypeDeserializer
 
 from tests.harness.emulator import DUMMY_ENVIRONMENT
+from tests.harness.ports import free_port
 from tests.unit.emulator import dms_helpers
 
 STATE_TABLE = "dynamodb-state-test"
@@ -197,12 +197,6 @@ def kinds(table_result: dict) -> dict:
 
 def md5(text: str) -> str:
     return hashlib.md5(text.encode()).hexdigest()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # -- the comparison ------------------------------------------------------------------------------------
